@@ -1,0 +1,65 @@
+"""`clean()`: one page in, one Article out. Pure, synchronous, deterministic.
+
+This is the front door of the functional core. It decides what the input is
+(bytes or str, HTML or page text), hands it to the matching extractor and fills
+the fields every article has (stats, fingerprint). It does no I/O.
+"""
+
+from __future__ import annotations
+
+from .article import Article
+from .errors import UnprocessablePage
+
+KINDS = ("html", "text")
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+
+
+def clean(
+    page: str | bytes,
+    *,
+    url: str | None = None,
+    kind: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Article:
+    """Turn one scraped page into a clean Article.
+
+    `kind` is "html", "text" (page text a scraper already extracted) or None to
+    detect. Raises `UnprocessablePage` (and nothing else) for unusable input.
+    """
+    from .decode import decode
+    from .detect import detect_kind
+    from .fingerprint import fingerprint
+
+    if kind is not None and kind not in KINDS:
+        raise UnprocessablePage("invalid", f"kind must be one of {KINDS} or None, not {kind!r}")
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        raw = bytes(page)
+        if len(raw) > max_bytes:
+            raise UnprocessablePage("too_large", f"page is {len(raw)} bytes, limit {max_bytes}")
+        text, encoding = decode(raw)
+    elif isinstance(page, str):
+        if len(page) > max_bytes:
+            raise UnprocessablePage("too_large", f"page is {len(page)} characters, limit {max_bytes}")
+        text, encoding = page, None
+    else:
+        raise UnprocessablePage("invalid", f"page must be str or bytes, not {type(page).__name__}")
+    if not text.strip():
+        raise UnprocessablePage("empty", "page is empty")
+
+    kind = kind or detect_kind(text)
+    if kind == "html":
+        from .html.extract import extract_html
+
+        article = extract_html(text, url=url)
+    else:
+        from .text.extract import extract_text
+
+        article = extract_text(text, url=url)
+
+    article.kind = kind
+    article.url = url
+    article.encoding = encoding
+    article.stats.input_chars = len(text)
+    article.stats.kept_chars = len(article.text)
+    article.fingerprint = fingerprint(article.text) if article.blocks else None
+    return article
