@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(VENV)/bin/winnow run
 
 test: $(STAMP)
+	scripts/ensure-tools
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
