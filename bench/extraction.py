@@ -1,0 +1,144 @@
+"""Extraction benchmark: winnow's `service.clean` against trafilatura, same run.
+
+Runs both extractors over the ScrapingHub article-extraction-benchmark pages
+(`../shared/datasets/scrapinghub`), scores them with the benchmark's 4-token
+shingle F1 (bench/shingle_f1.py) and times each page on one pinned core.
+Pages are interleaved (page i: trafilatura, then winnow) so both see the same
+machine noise; each page is timed `--repeat` times and its median kept.
+
+    .venv/bin/python bench/extraction.py [--only winnow|trafilatura] [--limit N]
+        [--repeat R] [--worst K] [--dataset DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from shingle_f1 import page_scores, score  # noqa: E402
+
+DEFAULT_DATASET = HERE.parent.parent / "shared" / "datasets" / "scrapinghub"
+
+
+def load(dataset: Path, limit: int | None):
+    truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
+    ids = sorted(truth)
+    if limit:
+        ids = ids[:limit]
+    for pid in ids:
+        raw = gzip.decompress((dataset / "html" / f"{pid}.html.gz").read_bytes())
+        yield pid, raw, truth[pid]["articleBody"], truth[pid].get("url")
+
+
+def winnow_runner():
+    """`service.clean` on the page bytes; falls back to str pages if decode is missing."""
+    import service
+    from service.errors import UnprocessablePage
+
+    try:
+        import service.decode  # noqa: F401
+
+        use_bytes = True
+    except ImportError:
+        use_bytes = False
+
+    def run(raw: bytes, url: str | None) -> str:
+        page = raw if use_bytes else raw.decode("utf-8", errors="replace")
+        try:
+            return service.clean(page, url=url, kind="html").text
+        except UnprocessablePage:
+            return ""
+
+    run.mode = "bytes" if use_bytes else "str (utf-8, errors=replace)"
+    return run
+
+
+def trafilatura_runner():
+    import trafilatura
+
+    def run(raw: bytes, url: str | None) -> str:
+        return trafilatura.extract(raw.decode("utf-8", errors="replace"), url=url, include_comments=False) or ""
+
+    run.mode = f"trafilatura {trafilatura.__version__} default settings except include_comments=False (as the benchmark runs it), str input"
+    return run
+
+
+def timed(fn, raw, url, repeat):
+    times = []
+    out = ""
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn(raw, url)
+        times.append(time.perf_counter() - t0)
+    return out, statistics.median(times)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    ap.add_argument("--only", choices=["winnow", "trafilatura"])
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--repeat", type=int, default=3, help="timings per page; the median is kept")
+    ap.add_argument("--worst", type=int, default=0, help="list the K worst winnow pages by F1")
+    ap.add_argument("--core", type=int, default=None, help="pin to this CPU (default: the first allowed)")
+    args = ap.parse_args(argv)
+
+    if hasattr(os, "sched_setaffinity"):
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {args.core if args.core is not None else cores[0]})
+
+    runners = {}
+    if args.only in (None, "winnow"):
+        runners["winnow"] = winnow_runner()
+    if args.only in (None, "trafilatura"):
+        runners["trafilatura"] = trafilatura_runner()
+
+    pages = list(load(args.dataset, args.limit))
+    outputs = {name: [] for name in runners}
+    times = {name: [] for name in runners}
+    for pid, raw, truth, url in pages:
+        for name, fn in runners.items():
+            out, t = timed(fn, raw, url, args.repeat)
+            outputs[name].append((out, truth))
+            times[name].append(t)
+
+    print(f"dataset: {args.dataset} ({len(pages)} pages), repeat={args.repeat}, one core")
+    for name, fn in runners.items():
+        print(f"  {name}: {fn.mode}")
+    print()
+    print(f"{'extractor':<12} {'F1':>6} {'prec':>6} {'recall':>6} {'empty':>5} {'median ms':>9} {'mean ms':>8}")
+    medians = {}
+    for name in runners:
+        s = score(outputs[name])
+        medians[name] = statistics.median(times[name]) * 1000
+        mean = statistics.fmean(times[name]) * 1000
+        print(f"{name:<12} {s.f1:6.4f} {s.precision:6.4f} {s.recall:6.4f} {s.empty:5d} {medians[name]:9.2f} {mean:8.2f}")
+    if len(medians) == 2:
+        print(f"\nratio of medians winnow/trafilatura: {medians['winnow'] / medians['trafilatura']:.3f}")
+
+    if args.worst and "winnow" in outputs:
+        rows = []
+        for (pid, _raw, _t, url), (out, truth) in zip(pages, outputs["winnow"]):
+            p, r = page_scores(out, truth)
+            p = 0.0 if p is None else p
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            rows.append((f, p, r, pid, url))
+        rows.sort()
+        print(f"\nworst {args.worst} winnow pages:")
+        for f, p, r, pid, url in rows[: args.worst]:
+            print(f"  F1 {f:.3f} P {p:.3f} R {r:.3f}  {pid[:12]}  {url}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
