@@ -1,0 +1,861 @@
+"""What a page says about itself: title, dek, authors, date, site, language, tags.
+
+Pages declare their metadata several times over, with varying honesty. We read
+each source once and take every field from the most trusted source that has it:
+
+1. the site rule's `title` / `date` / `author` selectors (a human checked them),
+2. JSON-LD (`NewsArticle`, `Article`, `BlogPosting`, ... also inside `@graph`),
+3. `<meta>`: OpenGraph, `article:*`, `twitter:*`, `itemprop`, Dublin Core,
+4. `<title>` minus the site suffix, `<html lang>`, `<link rel=canonical>`,
+5. visible bylines (`[itemprop=author]`, `[rel=author]`, `.byline`, `.author`)
+   and `<time>` elements, only when nothing above had the field.
+
+`docs/rules.md` documents the per-field order. Speed: a fixed handful of CSS
+queries (JSON-LD scripts, all `<meta>` once, `<title>`, canonical link), then
+dict look-ups; no walk over the DOM in Python. Pure: never mutates the tree,
+never raises (anything odd degrades to a missing field).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from ..article import Image
+
+if TYPE_CHECKING:  # pragma: no cover
+    from selectolax.lexbor import LexborHTMLParser
+
+    from ..rules import SiteRule
+
+__all__ = ["Metadata", "extract_metadata", "strip_site_suffix", "parse_date", "normalize_lang", "split_authors"]
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Everything the page declares about the article (not its body)."""
+
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: str | None = None  # ISO 8601; timezone kept when the page gave one
+    site_name: str | None = None
+    canonical_url: str | None = None  # absolute
+    lang: str | None = None  # primary language subtag: "en", "ko"
+    tags: list[str] = field(default_factory=list)
+    lead_image: Image | None = None
+    json_ld_body: str | None = None  # JSON-LD articleBody as declared, if any
+    json_ld_type: str | None = None  # the @type of the JSON-LD article node used
+
+
+# --------------------------------------------------------------------------- text
+
+_WS = re.compile(r"\s+")
+_MAX_FIELD = 4000  # longest text field we keep (titles, deks); longer is garbage or abuse
+
+
+def _text(value: Any, limit: int = _MAX_FIELD) -> str | None:
+    """A clean one-line string from whatever a source held, or None."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = value[: limit * 2]
+    if "&" in value:
+        value = htmllib.unescape(value)
+    if "<" in value and ">" in value:
+        value = _TAG.sub(" ", value)
+    value = _WS.sub(" ", value).strip()
+    if not value:
+        return None
+    return value[:limit]
+
+
+_TAG = re.compile(r"<[^<>]{0,500}>")
+
+
+# --------------------------------------------------------------------------- site suffixes
+
+# Separators between a headline and the site name: spaced dashes, pipes, bullets.
+_SEP = re.compile(r"\s+(?:[|\-–—·•»~]|::|//)\s+|\s*\|\s*")
+_NON_ALNUM = re.compile(r"[\W_]+")
+_GENERIC_LABELS = frozenset(
+    "www www1 www2 m mobile amp en edition news home web blog blogs com net org co go or ne ac gov edu info "
+    "biz kr uk us au ca in jp de fr it es br ru io tv me".split()
+)
+
+
+def _key(s: str) -> str:
+    return _NON_ALNUM.sub("", s.casefold())
+
+
+def _site_keys(site_name: str | None, url: str | None) -> tuple[str, ...]:
+    """Normalized spellings of the site's name: "asiatimes", "cnn", "skynews"."""
+    keys: list[str] = []
+    if site_name:
+        k = _key(site_name)
+        if len(k) >= 2:
+            keys.append(k)
+            if k.startswith("the") and len(k) > 6:
+                keys.append(k[3:])
+    host = _host(url)
+    if host:
+        labels = [lab for lab in host.split(".") if lab and lab not in _GENERIC_LABELS and not lab.isdigit()]
+        for lab in labels:
+            k = _key(lab)
+            if len(k) >= 3:
+                keys.append(k)
+        if len(labels) >= 2:
+            keys.append(_key("".join(labels)))
+            keys.append(_key("".join(reversed(labels))))
+    return tuple(dict.fromkeys(keys))
+
+
+def _host(url: str | None) -> str | None:
+    if not url or not isinstance(url, str):
+        return None
+    try:
+        host = urlsplit(url.strip()[:2000]).hostname
+    except ValueError:
+        return None
+    return host.rstrip(".").lower() if host else None
+
+
+def _is_site(segment: str, keys: tuple[str, ...], *, loose: bool) -> bool:
+    """Does this title segment name the site? `loose` also accepts "CNN Politics" for cnn."""
+    words = segment.split()
+    if not words or len(words) > 8 or len(segment) > 80:
+        return False
+    k = _key(segment)
+    if not k:
+        return False
+    for key in keys:
+        if k == key:
+            return True
+        if loose and len(words) <= 4:
+            if len(key) >= 3 and k.startswith(key):
+                return True
+            if len(k) >= 4 and key.startswith(k):
+                return True
+            if len(key) >= 5 and k.endswith(key):
+                return True
+    return False
+
+
+def _looks_like_name(segment: str) -> bool:
+    """A short capitalised phrase or a domain: how unnamed site suffixes look."""
+    words = segment.split()
+    if not 1 <= len(words) <= 4 or len(segment) > 40:
+        return False
+    if re.search(r"\w\.(?:com|net|org|co|kr|io|news)\b", segment, re.I):
+        return True
+    return all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() for w in words)
+
+
+def strip_site_suffix(title: str, *, site_name: str | None = None, url: str | None = None) -> str:
+    """`title` without the site's name glued to either end.
+
+    "Between giants: … – Asia Times" -> "Between giants: …"; "CNN - Title",
+    "Title | Politics | Site" -> "Title". The site is recognised by `site_name`
+    and the URL's domain; with neither, only a short capitalised tail after a
+    pipe or dash is taken as the site. Never returns an empty string for a
+    non-empty title.
+    """
+    if not isinstance(title, str):
+        return title
+    t = _WS.sub(" ", title).strip()
+    seps = list(_SEP.finditer(t))
+    if not seps:
+        return t
+    segments: list[str] = []
+    pos = 0
+    for m in seps:
+        segments.append(t[pos : m.start()])
+        pos = m.end()
+    segments.append(t[pos:])
+    seps_chars = [m.group().strip() for m in seps]  # seps_chars[i] sits between segments i and i+1
+    keys = _site_keys(site_name, url)
+
+    def join(lo: int, hi: int) -> str:  # segments[lo:hi] with their original separators
+        if lo >= hi:
+            return ""
+        start = 0 if lo == 0 else seps[lo - 1].end()
+        end = len(t) if hi == len(segments) else seps[hi - 1].start()
+        return t[start:end].strip()
+
+    def short(seg: str) -> bool:
+        return 1 <= len(seg.split()) <= 3 and len(seg) <= 30
+
+    result = None
+    if keys:
+        # site at the end (possibly followed by a tagline): "Title | Section | Site | tagline"
+        for k in range(1, len(segments)):
+            if _is_site(segments[k], keys, loose=True):
+                hi = k
+                if hi >= 2 and short(segments[hi - 1]) and seps_chars[hi - 1] == seps_chars[hi - 2] == "|":
+                    hi -= 1  # a section name between headline and site
+                result = join(0, hi)
+                break
+        # site at the start: "Site - Title", "Site | Section | Title"
+        if result is None and len(segments) >= 2 and _is_site(segments[0], keys, loose=False):
+            lo = 1
+            if len(segments) >= 3 and short(segments[1]) and seps_chars[0] == seps_chars[1] == "|":
+                lo = 2
+            result = join(lo, len(segments))
+    if result is None:
+        last = segments[-1]
+        head = join(0, len(segments) - 1)
+        if seps_chars[-1] == "|" and 1 <= len(last.split()) <= 4 and len(head.split()) >= 2:
+            result = head
+        elif not keys and _looks_like_name(last) and len(head.split()) >= 4:
+            result = head
+    if not result or len(result) < 2:
+        return t
+    return result
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            "january jan", "february feb", "march mar", "april apr", "may", "june jun",
+            "july jul", "august aug", "september sep sept", "october oct", "november nov", "december dec",
+        ]
+    )
+    for m in names.split()
+}
+_TZ_NAMES = {
+    "z": 0, "utc": 0, "gmt": 0, "ut": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300,
+    "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "kst": 540, "jst": 540, "bst": 60,
+    "cet": 60, "cest": 120, "eet": 120, "eest": 180, "ist": 330, "aest": 600, "aedt": 660, "hkt": 480,
+}
+_TIME = (
+    r"(?:(?:T|\s*[,@]?\s*|\s+at\s+)(?P<ampm1>오전|오후)?\s*(?P<H>\d{1,2})[:시]\s*(?P<M>\d{2})(?:[:분]\s*(?P<S>\d{2})(?:[.,]\d+)?초?)?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?|\(?[A-Za-z]{1,5}\)?(?:[+-]\d{1,2}(?::?\d{2})?)?)?\b)?"
+)
+_NUMERIC_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.년]\s*(?P<m>\d{1,2})\s*[-/.월]\s*(?P<d>\d{1,2})(?!\d)\s*일?\.?" + _TIME, re.I
+)
+_COMPACT_DATE = re.compile(r"^(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})(?:T?(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?$")
+_MONTH_FIRST = re.compile(
+    r"\b(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)" + _TIME, re.I
+)
+_DAY_FIRST = re.compile(
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)" + _TIME, re.I
+)
+_EPOCH = re.compile(r"^\d{9,10}(?:\d{3})?$")
+
+
+def _tz(text: str | None) -> timezone | None:
+    if not text:
+        return None
+    t = text.strip("() ").lower()
+    m = re.fullmatch(r"(?:utc|gmt)?([+-])(\d{1,2}):?(\d{2})?", t)
+    if m:
+        minutes = int(m.group(2)) * 60 + int(m.group(3) or 0)
+        if minutes > 14 * 60:
+            return None
+        return timezone(timedelta(minutes=minutes if m.group(1) == "+" else -minutes))
+    if t in _TZ_NAMES:
+        return timezone(timedelta(minutes=_TZ_NAMES[t]))
+    return None
+
+
+def _build(y: str, mo: int, d: str, m: re.Match) -> str | None:
+    try:
+        day = date(int(y), mo, int(d))
+    except ValueError:
+        return None
+    if not 1970 <= day.year <= 2100:
+        return None
+    groups = m.groupdict()
+    if groups.get("H") is None:
+        return day.isoformat()
+    hour, minute, second = int(groups["H"]), int(groups["M"]), int(groups.get("S") or 0)
+    ampm = (groups.get("ampm") or "").replace(".", "").replace(" ", "").lower()
+    korean = groups.get("ampm1")
+    if (ampm == "pm" or korean == "오후") and hour < 12:
+        hour += 12
+    elif (ampm == "am" or korean == "오전") and hour == 12:
+        hour = 0
+    try:
+        dt = datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=_tz(groups.get("tz")))
+    except ValueError:
+        return day.isoformat()
+    return dt.isoformat(timespec="seconds")
+
+
+def parse_date(value: Any) -> str | None:
+    """Normalize a date as pages write it to ISO 8601, or None.
+
+    Accepts ISO 8601 and its loose variants ("2019-11-19 08:00", "2025.07.10
+    14:35", "2025년 7월 10일"), RFC 2822, "Nov. 19, 2019 8:00 a.m. EST",
+    "19 November 2019", compact "20191119" and Unix epochs. A date alone stays
+    a date ("2019-11-19"); a time keeps the page's timezone when it gave one.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    if not isinstance(value, str):
+        return None
+    s = value.strip()[:200]
+    if not s:
+        return None
+    try:
+        if _EPOCH.match(s):
+            n = int(s[:10])
+            if 315532800 <= n <= 4102444800:  # 1980 .. 2100
+                return datetime.fromtimestamp(n, tz=timezone.utc).isoformat(timespec="seconds")
+            return None
+        m = _COMPACT_DATE.match(s)
+        if m:
+            return _build(m["y"], int(m["m"]), m["d"], m)
+        m = _NUMERIC_DATE.search(s)
+        if m:
+            return _build(m["y"], int(m["m"]), m["d"], m)
+        if "," in s[:5]:
+            try:
+                dt = parsedate_to_datetime(s)
+            except (TypeError, ValueError, IndexError):
+                dt = None
+            if dt is not None and 1970 <= dt.year <= 2100:
+                return dt.isoformat(timespec="seconds")
+        for rx in (_MONTH_FIRST, _DAY_FIRST):
+            m = rx.search(s)
+            if m:
+                mon = _MONTHS.get(m["mon"].lower().rstrip("."))
+                if mon:
+                    return _build(m["y"], mon, m["d"], m)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
+
+
+# --------------------------------------------------------------------------- language
+
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+
+def normalize_lang(value: Any) -> str | None:
+    """"en-US" -> "en", "ko_KR" -> "ko", "EN" -> "en"; None when not a language tag."""
+    if not isinstance(value, str):
+        return None
+    s = value.strip()[:50].lower()
+    if not s:
+        return None
+    s = re.split(r"[,;\s]", s, maxsplit=1)[0]
+    primary = re.split(r"[-_]", s, maxsplit=1)[0]
+    if primary in ("x", "i", "und", "mul", "zxx") or not _LANG.match(primary):
+        return None
+    return primary
+
+
+# --------------------------------------------------------------------------- authors
+
+_BY_PREFIX = re.compile(
+    r"^(?:(?:posted|written|words|reported|story|text|photos?|edited)\s+by|by|from|par|por)\b\s*[:\-–]?\s*",
+    re.I,
+)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|·|및)\s*", re.I)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_KO_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|논설위원|객원기자|인턴기자|수습기자)\s*$")
+_ROLE_WORDS = frozenset(
+    "staff writer writers reporter reporters correspondent correspondents editor editors contributor contributors "
+    "columnist senior chief political news desk team bureau the a and of for contributing associate managing "
+    "online digital wire wires agency agencies admin administrator guest author authors updated published "
+    "special national foreign international business sports opinion".split()
+)
+
+
+def split_authors(value: Any, *, site_keys: tuple[str, ...] = (), byline: bool = False) -> list[str]:
+    """Names from a byline or author field: "By A and B, Site" -> ["A", "B"].
+
+    Drops URLs, e-mail addresses, handles, the site's own name and role words
+    ("Staff Writer"). With `byline=True` (visible text) the string is cut at the
+    first digit or "Updated"/"Published", which is where bylines glue on dates.
+    """
+    s = _text(value, limit=500)
+    if not s:
+        return []
+    if byline:
+        s = re.split(r"\d|\b(?:updated|published|posted on|last modified)\b", s, maxsplit=1, flags=re.I)[0]
+    s = _EMAIL.sub(" ", s)
+    out: list[str] = []
+    for part in _AUTHOR_SPLIT.split(s):
+        part = _BY_PREFIX.sub("", part.strip(" .:-–—()[]\"'")).strip(" .:-–—()[]\"'")
+        part = _KO_ROLE.sub("", part).strip()
+        if not part or len(part) > 60 or len(part.split()) > 5:
+            continue
+        low = part.lower()
+        if "://" in low or low.startswith(("www.", "/", "@", "http")) or re.search(r"\.(?:com|net|org|co\.\w+)\b", low):
+            continue
+        if any(ch.isdigit() for ch in part) or not any(ch.isalpha() for ch in part):
+            continue
+        words = [w.strip(".,") for w in low.split()]
+        if all(w in _ROLE_WORDS for w in words):
+            continue
+        if site_keys and _key(part) in site_keys:
+            continue
+        out.append(part)
+    return out
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+_ARTICLE_TYPES = frozenset(
+    "NewsArticle Article ReportageNewsArticle BlogPosting AnalysisNewsArticle OpinionNewsArticle "
+    "BackgroundNewsArticle ReviewNewsArticle AskPublicNewsArticle SatiricalArticle LiveBlogPosting "
+    "Report ScholarlyArticle TechArticle SocialMediaPosting".split()
+)
+_ORG_TYPES = frozenset("Organization NewsMediaOrganization WebSite Corporation".split())
+_MAX_NODES = 400
+
+
+def _types(node: dict) -> set[str]:
+    t = node.get("@type")
+    items = t if isinstance(t, list) else [t]
+    out = set()
+    for item in items[:10]:
+        if isinstance(item, str):
+            out.add(item.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+    return out
+
+
+def _loads(raw: str) -> list[Any]:
+    """Parse a JSON-LD script body, tolerating the usual breakage."""
+    s = raw.strip()
+    if not s:
+        return []
+    if s.startswith("<!--") or s.startswith("<![CDATA["):
+        s = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", s).strip()
+    try:
+        return [json.loads(s, strict=False)]
+    except (ValueError, RecursionError):
+        pass
+    fixed = re.sub(r",\s*([}\]])", r"\1", s)  # trailing commas
+    try:
+        return [json.loads(fixed, strict=False)]
+    except (ValueError, RecursionError):
+        pass
+    # several objects back to back, or garbage after the first one
+    out: list[Any] = []
+    dec = json.JSONDecoder(strict=False)
+    pos, n = 0, len(fixed)
+    while pos < n and len(out) < 20:
+        while pos < n and fixed[pos] not in "{[":
+            pos += 1
+        if pos >= n:
+            break
+        try:
+            obj, end = dec.raw_decode(fixed, pos)
+        except (ValueError, RecursionError):
+            break
+        out.append(obj)
+        pos = end
+    if out:
+        return out
+    return [_salvage(s)]
+
+
+_SALVAGE_KEYS = ("@type", "headline", "name", "description", "datePublished", "articleBody", "inLanguage")
+_STRING_VALUE = r'"%s"\s*:\s*"((?:[^"\\]|\\.){0,100000})"'
+
+
+def _salvage(s: str) -> dict:
+    """Pull the plain string fields out of JSON too broken to parse."""
+    node: dict[str, Any] = {}
+    for key in _SALVAGE_KEYS:
+        m = re.search(_STRING_VALUE % re.escape(key), s[:2_000_000])
+        if m:
+            try:
+                node[key] = json.loads('"' + m.group(1) + '"', strict=False)
+            except ValueError:
+                node[key] = m.group(1)
+    m = re.search(r'"author"\s*:\s*(?:\[\s*)?\{[^{}]{0,2000}?"name"\s*:\s*"((?:[^"\\]|\\.){1,200})"', s[:2_000_000])
+    if m:
+        node["author"] = {"name": m.group(1)}
+    return node
+
+
+class _JsonLd:
+    """The article node and the organisations found in a page's JSON-LD."""
+
+    __slots__ = ("article", "orgs", "ids", "count")
+
+    def __init__(self) -> None:
+        self.article: dict | None = None
+        self.orgs: list[dict] = []
+        self.ids: dict[str, dict] = {}
+        self.count = 0
+
+    def walk(self, obj: Any, depth: int = 0) -> None:
+        if depth > 8 or self.count > _MAX_NODES:
+            return
+        if isinstance(obj, list):
+            for item in obj[:100]:
+                self.walk(item, depth + 1)
+            return
+        if not isinstance(obj, dict):
+            return
+        self.count += 1
+        ident = obj.get("@id")
+        if isinstance(ident, str) and len(obj) > 1:
+            self.ids.setdefault(ident, obj)
+        types = _types(obj)
+        if types & _ARTICLE_TYPES:
+            if self.article is None or (not _has_text(self.article) and _has_text(obj)):
+                self.article = obj
+        elif types & _ORG_TYPES:
+            self.orgs.append(obj)
+        for key in ("@graph", "mainEntity", "itemReviewed", "about"):
+            child = obj.get(key)
+            if isinstance(child, (dict, list)):
+                self.walk(child, depth + 1)
+
+    def resolve(self, value: Any) -> Any:
+        """Follow an {"@id": ...} reference to the node it names, when the page has it."""
+        if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("@id"), str):
+            return self.ids.get(value["@id"], value)
+        return value
+
+
+def _has_text(node: dict) -> bool:
+    return bool(node.get("headline") or node.get("articleBody"))
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return _text(value.get("name"), 300)
+    return _text(value, 300)
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _meta_map(tree: LexborHTMLParser) -> dict[str, list[str]]:
+    """Every <meta> as key -> values; key is property/name/itemprop/http-equiv, lowercased."""
+    out: dict[str, list[str]] = {}
+    for node in tree.css("meta"):
+        attrs = node.attributes
+        content = attrs.get("content")
+        if content is None:
+            content = attrs.get("value")
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = attrs.get(attr)
+            if key:
+                for k in key.lower().split()[:4]:
+                    out.setdefault(k, []).append(content)
+    return out
+
+
+def _site_name(value: str | None) -> str | None:
+    """A site name, unless the field holds a URL or a handle instead."""
+    if not value or value.startswith("@") or "://" in value or value.lower().startswith("www."):
+        return None
+    return value
+
+
+def _first(meta: dict[str, list[str]], *keys: str, limit: int = _MAX_FIELD) -> str | None:
+    for key in keys:
+        for value in meta.get(key, ()):
+            t = _text(value, limit)
+            if t:
+                return t
+    return None
+
+
+def _select_text(tree: LexborHTMLParser, selectors: tuple[str, ...], attrs: tuple[str, ...] = ()) -> str | None:
+    """Text (or one of `attrs`) of the first node any selector finds."""
+    for sel in selectors:
+        try:
+            node = tree.css_first(sel)
+        except Exception:  # an invalid selector in a user rule must not kill extraction
+            continue
+        if node is None:
+            continue
+        node_attrs = node.attributes
+        for a in attrs:
+            v = node_attrs.get(a)
+            if v and v.strip():
+                return v
+        t = _text(node.text(deep=True, separator=" "))
+        if t:
+            return t
+    return None
+
+
+def _resolve_url(href: str | None, base: str | None) -> str | None:
+    href = _text(href, 4000)
+    if not href or href.startswith(("data:", "javascript:", "about:", "#")):
+        return None
+    try:
+        full = urljoin(base, href) if base else href
+        parts = urlsplit(full)
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return full
+    if full.startswith("//"):
+        return "https:" + full
+    return None
+
+
+def _image_from_ld(value: Any, ld: _JsonLd) -> tuple[str | None, str | None, str | None]:
+    value = ld.resolve(value)
+    if isinstance(value, list):
+        for item in value[:5]:
+            got = _image_from_ld(item, ld)
+            if got[0]:
+                return got
+        return None, None, None
+    if isinstance(value, str):
+        return value, None, None
+    if isinstance(value, dict):
+        src = value.get("url") or value.get("contentUrl")
+        if isinstance(src, list):
+            src = next((x for x in src if isinstance(x, str)), None)
+        if not isinstance(src, str):
+            return None, None, None
+        caption = _text(value.get("caption"), 1000) or _text(value.get("description"), 1000)
+        credit = (
+            _text(value.get("creditText"), 300)
+            or _name(ld.resolve(value.get("copyrightHolder")))
+            or _name(ld.resolve(value.get("author")))
+        )
+        return src, caption, credit
+    return None, None, None
+
+
+def _tags(values: list[Any]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        items = value if isinstance(value, list) else [value]
+        for item in items[:200]:
+            t = _text(item, 2000)
+            if not t:
+                continue
+            for tag in re.split(r"\s*[,;]\s*", t):
+                tag = tag.strip(" #")
+                k = tag.casefold()
+                if tag and len(tag) <= 100 and k not in seen:
+                    seen.add(k)
+                    out.append(tag)
+                    if len(out) >= 50:
+                        return out
+    return out
+
+
+def _unstub(candidates: list[str]) -> str | None:
+    """First candidate, unless it is a truncated form of a later one.
+
+    JSON-LD headlines are often cut at 110 characters (with or without "…")
+    while og:title or <title> has the whole headline.
+    """
+    if not candidates:
+        return None
+    first = candidates[0]
+    stem = first.rstrip(".…, ")
+    if len(stem) >= 20:
+        for later in candidates[1:]:
+            if len(later) > len(stem) + 1 and later.startswith(stem):
+                return later
+    return first
+
+
+_BYLINE_SELECTOR = '[itemprop~="author"], [rel~="author"], .byline, .author, .author-name, .byline__name'
+_TIME_SELECTOR = '[itemprop~="datePublished"], time[pubdate], article time[datetime]'
+
+
+def extract_metadata(
+    tree: LexborHTMLParser, *, url: str | None = None, rule: SiteRule | None = None
+) -> Metadata:
+    """Read the page's own declarations into a `Metadata`. Never raises."""
+    try:
+        return _extract(tree, url, rule)
+    except Exception:  # a metadata bug must never cost us the article body
+        return Metadata()
+
+
+def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> Metadata:
+    url = url if isinstance(url, str) else None
+    # JSON-LD
+    ld = _JsonLd()
+    for script in tree.css('script[type*="ld+json" i]')[:30]:
+        raw = script.text(deep=True)
+        if raw and len(raw) < 5_000_000:
+            for obj in _loads(raw):
+                ld.walk(obj)
+    art = ld.article or {}
+    meta = _meta_map(tree)
+
+    # site name first: title and author cleaning depend on it
+    publisher = _name(ld.resolve(art.get("publisher"))) if art else None
+    org_name = next((n for n in (_name(o) for o in ld.orgs) if n), None)
+    site_name = (
+        _site_name(_first(meta, "og:site_name", limit=200))
+        or _site_name(publisher)
+        or _site_name(_first(meta, "application-name", "al:android:app_name", "al:iphone:app_name", limit=200))
+        or _site_name(org_name)
+    )
+    keys = _site_keys(site_name, url)
+
+    # title
+    candidates: list[str] = []
+    if rule is not None and rule.title:
+        t = _select_text(tree, rule.title)
+        if t:
+            candidates.append(t)
+    for raw in (
+        art.get("headline"),
+        art.get("name") if not art.get("headline") else None,
+        _first(meta, "og:title", "twitter:title", "headline", "dc.title", "dcterms.title", "title", "sailthru.title"),
+    ):
+        t = _text(raw, 1000)
+        if t:
+            candidates.append(t)
+    title_node = tree.css_first("head title") or tree.css_first("title")
+    if title_node is not None:
+        t = _text(title_node.text(deep=True), 1000)
+        if t:
+            candidates.append(t)
+    title = _unstub([strip_site_suffix(c, site_name=site_name, url=url) for c in candidates])
+
+    # description
+    description = (
+        _text(art.get("description"))
+        or _first(meta, "og:description", "twitter:description", "description", "dc.description", "dcterms.description")
+    )
+
+    # authors
+    authors: list[str] = []
+    if rule is not None and getattr(rule, "author", ()):
+        authors = split_authors(_select_text(tree, rule.author), site_keys=keys, byline=True)
+    if not authors and art.get("author") is not None:
+        raw_authors = ld.resolve(art.get("author"))
+        for a in raw_authors[:20] if isinstance(raw_authors, list) else [raw_authors]:
+            authors.extend(split_authors(_name(ld.resolve(a)), site_keys=keys))
+    if not authors:
+        for key in ("article:author", "author", "byl", "dc.creator", "dcterms.creator", "sailthru.author", "parsely-author", "citation_author"):
+            for value in meta.get(key, ())[:10]:
+                authors.extend(split_authors(value, site_keys=keys))
+            if authors:
+                break
+    if not authors:
+        for node in tree.css(_BYLINE_SELECTOR)[:5]:
+            value = node.attributes.get("content") if node.tag == "meta" else node.text(deep=True, separator=" ")
+            authors = split_authors(value, site_keys=keys, byline=True)
+            if authors:
+                break
+    seen: set[str] = set()
+    authors = [a for a in authors if not (a.casefold() in seen or seen.add(a.casefold()))][:10]
+
+    # published date
+    published = None
+    if rule is not None and rule.date:
+        published = parse_date(_select_text(tree, rule.date, ("datetime", "data-date-time", "content", "data-published")))
+    if not published:
+        for raw in (art.get("datePublished"), art.get("dateCreated"), art.get("uploadDate")):
+            published = parse_date(raw[0] if isinstance(raw, list) and raw else raw)
+            if published:
+                break
+    if not published:
+        published = parse_date(
+            _first(
+                meta,
+                "article:published_time", "og:article:published_time", "datepublished", "og:published_time",
+                "published_time", "pubdate", "publishdate", "publish-date", "article.published", "ptime",
+                "sailthru.date", "parsely-pub-date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+                "date", "citation_publication_date", "article:modified_time", "og:updated_time",
+                limit=200,
+            )
+        )
+    if not published:
+        published = parse_date(_select_text(tree, (_TIME_SELECTOR,), ("datetime", "content")))
+
+    # canonical URL
+    canonical = None
+    link = tree.css_first('link[rel~="canonical" i]')
+    if link is not None:
+        canonical = _resolve_url(link.attributes.get("href"), url)
+    if not canonical:
+        canonical = _resolve_url(_first(meta, "og:url", limit=4000), url)
+    if not canonical and art:
+        mep = ld.resolve(art.get("mainEntityOfPage"))
+        mep = mep.get("@id") or mep.get("url") if isinstance(mep, dict) else mep
+        canonical = _resolve_url(art.get("url") if isinstance(art.get("url"), str) else None, url) or _resolve_url(
+            mep if isinstance(mep, str) else None, url
+        )
+
+    # language
+    lang = None
+    root = tree.root
+    if root is not None and root.tag == "html":
+        lang = normalize_lang(root.attributes.get("lang") or root.attributes.get("xml:lang"))
+    lang = (
+        lang
+        or normalize_lang(_first(meta, "og:locale", limit=50))
+        or normalize_lang(_first(meta, "content-language", "language", "dc.language", limit=50))
+        or normalize_lang(art.get("inLanguage") if isinstance(art.get("inLanguage"), str) else None)
+    )
+
+    # tags
+    tags = _tags(
+        [art.get("keywords")]
+        + meta.get("article:tag", [])
+        + meta.get("news_keywords", [])
+        + meta.get("keywords", [])
+    )
+
+    # lead image
+    src, caption, credit = _image_from_ld(art.get("image") or art.get("thumbnailUrl"), ld) if art else (None, None, None)
+    if not src:
+        src = _first(meta, "og:image", "og:image:secure_url", "og:image:url", "twitter:image", "twitter:image:src", "image", "thumbnailurl", limit=4000)
+        caption = _first(meta, "og:image:alt", "twitter:image:alt", limit=1000)
+        credit = None
+    if not src:
+        node = tree.css_first('link[rel~="image_src" i]')
+        src = node.attributes.get("href") if node is not None else None
+    lead_image = None
+    if src:
+        resolved = _resolve_url(src, url) or (_text(src, 4000) if url is None and not src.startswith("data:") else None)
+        if resolved:
+            lead_image = Image(src=resolved, caption=caption, credit=credit)
+
+    body = art.get("articleBody")
+    if isinstance(body, list):
+        body = "\n\n".join(x for x in body if isinstance(x, str))
+    json_ld_body = body.strip() or None if isinstance(body, str) else None
+    ld_type = None
+    if art:
+        types = _types(art)
+        ld_type = next((t for t in _ARTICLE_PRIORITY if t in types), None) or (sorted(types)[0] if types else None)
+
+    return Metadata(
+        title=title,
+        description=description,
+        authors=authors,
+        published_at=published,
+        site_name=site_name,
+        canonical_url=canonical,
+        lang=lang,
+        tags=tags,
+        lead_image=lead_image,
+        json_ld_body=json_ld_body,
+        json_ld_type=ld_type,
+    )
+
+
+_ARTICLE_PRIORITY = (
+    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
+    "ReviewNewsArticle", "LiveBlogPosting", "BlogPosting", "Article",
+)
