@@ -1,0 +1,160 @@
+"""From the body element(s) to typed blocks in reading order, chrome stripped.
+
+Two passes. `strip_chrome` removes elements whose class/id words say they are
+chrome (share bars, related lists, newsletter boxes...) with one CSS query per
+reason, guarded so that a wrapper which happens to carry such a word but holds
+most of the text survives. `walk` then reads the remaining tree: block elements
+become blocks, inline runs between them become paragraphs, `<br>` splits lines.
+It recurses only through block structure; inline subtrees are read by `.text()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .measure import squash, weight
+from .vocab import CHROME
+
+INLINE = frozenset(
+    "a abbr b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q rp rt ruby s samp small "
+    "span strike strong sub sup time tt u var wbr img picture source".split()
+)
+LEAF = frozenset("p pre dd dt td th address".split())
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+SKIP = frozenset("-comment script style noscript template head title meta link hr".split())
+BR = "\ue000"  # stands in for <br> in text (a private-use character, never in real text)
+BLOCKISH = "p, div, section, article, ul, ol, li, h1, h2, h3, h4, h5, h6, blockquote, table, figure, pre, dl"
+
+
+@dataclass(slots=True)
+class RawBlock:
+    """A candidate block before filtering: its text, kind, heading level and link share."""
+
+    kind: str
+    text: str
+    level: int | None
+    links: int  # characters of link text
+
+
+def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
+    """Decompose chrome elements inside `nodes`, counting each by reason."""
+    for reason, selector in CHROME.items():
+        if reasons is not None and reason not in reasons:
+            continue
+        for node in nodes:
+            for el in node.css(selector):
+                if el.parent is None:  # already removed with an ancestor
+                    continue
+                if el.tag in ("body", "html"):
+                    continue
+                if weight(el.text()) > guard_weight:
+                    continue
+                el.decompose()
+                stats.count(reason)
+
+
+class _Walker:
+    __slots__ = ("blocks", "buf", "buf_links")
+
+    def __init__(self):
+        self.blocks: list[RawBlock] = []
+        self.buf: list[str] = []
+        self.buf_links = 0
+
+    def flush(self, kind: str) -> None:
+        if not self.buf:
+            return
+        text = "".join(self.buf)
+        links = self.buf_links
+        self.buf = []
+        self.buf_links = 0
+        lines = [squash(line) for line in text.split(BR)]
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        if len(lines) == 1:
+            self.blocks.append(RawBlock(kind, lines[0], None, links))
+            return
+        total = sum(len(line) for line in lines) or 1
+        for line in lines:
+            self.blocks.append(RawBlock(kind, line, None, links * len(line) // total))
+
+    def leaf(self, node, kind: str, level: int | None = None) -> None:
+        """A block element without block children: one block per line."""
+        text = node.text()
+        if not text or text.isspace():
+            return
+        links = sum(len(a.text()) for a in node.css("a"))
+        if BR in text:
+            self.buf.append(text)  # lines split at <br> (replaced by BR beforehand)
+            self.buf_links += links
+            self.flush(kind)
+            return
+        text = squash(text)
+        if text:
+            self.blocks.append(RawBlock(kind, text, level, links))
+
+    def walk(self, node, kind: str = "paragraph", depth: int = 0) -> None:
+        if depth > 200:  # pathological nesting: read what is left as one run
+            self.buf.append(node.text())
+            return
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self.buf.append(child.text_content or "")
+            elif tag in INLINE:
+                if child.css_first(BLOCKISH) is not None:
+                    self.flush(kind)
+                    self.walk(child, kind, depth + 1)
+                else:
+                    t = child.text()
+                    if t:
+                        self.buf.append(t)
+                        if tag == "a":
+                            self.buf_links += len(t)
+                        else:
+                            for a in child.css("a"):
+                                self.buf_links += len(a.text())
+            elif tag == "br":
+                self.buf.append(BR)
+            elif tag in SKIP:
+                continue
+            elif tag in HEADINGS:
+                self.flush(kind)
+                self.leaf(child, "heading", HEADINGS[tag])
+            elif tag in LEAF:
+                self.flush(kind)
+                if child.css_first(BLOCKISH) is not None:
+                    self.walk(child, kind, depth + 1)
+                else:
+                    self.leaf(child, kind)
+            elif tag == "li":
+                self.flush(kind)
+                inner = "quote" if kind == "quote" else "list_item"
+                if child.css_first(BLOCKISH) is not None:
+                    self.walk(child, inner, depth + 1)
+                else:
+                    self.leaf(child, inner)
+            elif tag == "blockquote":
+                self.flush(kind)
+                self.walk(child, "quote", depth + 1)
+                self.flush("quote")
+            else:
+                self.flush(kind)
+                self.walk(child, kind, depth + 1)
+        self.flush(kind)
+
+
+def read_blocks(nodes: list) -> list[RawBlock]:
+    """Typed raw blocks of `nodes` in document order."""
+    w = _Walker()
+    for node in nodes:
+        for br in node.css("br"):
+            br.replace_with(BR)
+        if node.tag in HEADINGS:
+            w.leaf(node, "heading", HEADINGS[node.tag])
+        elif node.tag in LEAF:
+            w.leaf(node, "paragraph")
+        else:
+            w.walk(node)
+    return w.blocks

@@ -1,0 +1,202 @@
+"""`extract_html`: one HTML page in, one Article out (pure, deterministic, no I/O).
+
+Parse once with Lexbor; read the page's own metadata before touching the tree;
+remove what is never article text (scripts, navigation, hidden elements, then
+comment/related/share sections by class vocabulary); choose the body (a site
+rule's selectors, else `body.find_body`); take figures out as images; strip
+chrome inside the body; read typed blocks; drop blocks that are chrome by their
+text (link-dense runs, "read more" stubs, legal and byline tail lines).
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..article import Article, Block, Image, Stats
+from ..errors import UnprocessablePage
+from .blocks import RawBlock, read_blocks, strip_chrome
+from .body import find_body
+from .figures import take_figures
+from .measure import squash, weight
+from .vocab import NEVER_CONTENT, PAGE_CHROME
+
+try:  # written by the metadata helper; optional until it lands
+    from .metadata import extract_metadata
+except ImportError:  # pragma: no cover
+    extract_metadata = None
+
+try:
+    from ..rules import rule_for
+except ImportError:  # pragma: no cover
+    rule_for = None
+
+try:
+    from ..text.lines import line_reason
+except ImportError:  # pragma: no cover
+    line_reason = None
+
+GLOBAL_CHROME = ("comments", "related", "share", "newsletter", "cookie")
+MAX_LINK_SHARE = 0.5
+_STUB = re.compile(
+    r"^(advertisement|advertising|sponsored|ad|share( this)?( article| story)?|tweet|e-?mail|print|"
+    r"(continue )?read(ing)? (more|next|the full)|see also|related( articles| stories| content)?|"
+    r"more (from|on|about)|click here|sign up|subscribe|follow us|comments?|leave a (comment|reply)|"
+    r"(all rights reserved|copyright).*|©.*|image:? .*|photo:? .*|source:? .*|getty images|ap photo.*|"
+    r"reuters|afp|file photo.*|back to top|top of page)\W*$",
+    re.I,
+)
+_TAIL = re.compile(r"무단\s?전재|재배포\s?금지|기사제보|all rights reserved|copyright\s?(©|\(c\))", re.I)
+
+
+def _metadata(tree, url, rule):
+    if extract_metadata is None:
+        return None
+    try:
+        return extract_metadata(tree, url=url, rule=rule)
+    except TypeError:
+        return extract_metadata(tree, url=url)
+
+
+def _rule(url):
+    if rule_for is None or not url:
+        return None
+    try:
+        return rule_for(url)
+    except Exception:
+        return None
+
+
+def _outermost(nodes: list) -> list:
+    """Drop nodes that sit inside another node of the list, keep document order."""
+    keep = []
+    ids = set(nodes)
+    for n in nodes:
+        p = n.parent
+        inside = False
+        while p is not None:
+            if p in ids:
+                inside = True
+                break
+            p = p.parent
+        if not inside:
+            keep.append(n)
+    return keep
+
+
+def _decompose_guarded(root, selector: str, guard: int, stats: Stats, reason: str) -> None:
+    for el in root.css(selector):
+        if el.parent is None or el.tag in ("html", "body"):
+            continue
+        if guard and weight(el.text()) > guard:
+            continue
+        el.decompose()
+        stats.count(reason)
+
+
+def _filter(raw: list[RawBlock], title: str | None, stats: Stats) -> list[Block]:
+    out: list[Block] = []
+    title_key = squash(title).casefold() if title else None
+    for b in raw:
+        text = b.text
+        n = len(text)
+        reason = None
+        if b.links and b.links >= MAX_LINK_SHARE * n:
+            reason = "link_dense"
+        elif n < 80 and _STUB.match(text):
+            reason = "boilerplate"
+        elif n < 300 and _TAIL.search(text):
+            reason = "legal"
+        elif b.kind == "heading" and title_key and text.casefold() == title_key:
+            reason = "title"
+        elif line_reason is not None and n < 400:
+            try:
+                reason = line_reason(text)
+            except Exception:
+                reason = None
+        if reason:
+            stats.count(reason)
+            continue
+        out.append(Block(b.kind, text, b.level))
+    # headings that end the body introduce chrome that was removed ("Related", "Comments")
+    while out and out[-1].kind == "heading":
+        out.pop()
+        stats.count("heading_orphan")
+    return out
+
+
+def _json_ld_blocks(body: str) -> list[Block]:
+    parts = [squash(p) for p in re.split(r"\n\s*\n|\r\n\s*\r\n|\n", body)]
+    return [Block("paragraph", p) for p in parts if p]
+
+
+def extract_html(html: str, *, url: str | None = None) -> Article:
+    """Extract the article of an HTML page. Raises UnprocessablePage("no_content") if there is none."""
+    stats = Stats()
+    try:
+        tree = LexborHTMLParser(html)
+    except Exception as e:  # Lexbor refused the input
+        raise UnprocessablePage("no_content", f"the HTML could not be parsed: {e}") from None
+    rule = _rule(url)
+    meta = _metadata(tree, url, rule)
+    root = tree.body or tree.root
+    if root is None:
+        raise UnprocessablePage("no_content", "the page has no document body")
+
+    tree.strip_tags(list(NEVER_CONTENT))
+    page_weight = weight(root.text())
+    if page_weight == 0:
+        raise UnprocessablePage("no_content", "the page has no text")
+
+    nodes: list = []
+    how = "none"
+    if rule is not None:
+        for sel in getattr(rule, "strip", ()) or ():
+            _decompose_guarded(root, sel, 0, stats, "rule")
+        for sel in getattr(rule, "body", ()) or ():
+            found = root.css(sel)
+            if found:
+                nodes = _outermost(found)
+                how = "rule"
+                break
+    if not nodes:
+        _decompose_guarded(root, PAGE_CHROME, page_weight // 2, stats, "page_chrome")
+        strip_chrome([root], stats, page_weight // 3, GLOBAL_CHROME)
+        nodes, how = find_body(root)
+
+    images: list[Image] = []
+    blocks: list[Block] = []
+    if nodes:
+        body_weight = sum(weight(n.text()) for n in nodes)
+        images = take_figures(nodes, url, stats)
+        strip_chrome(nodes, stats, body_weight // 2)
+        title = meta.title if meta else None
+        blocks = _filter(read_blocks(nodes), title, stats)
+
+    ld_body = meta.json_ld_body if meta else None
+    if ld_body:
+        ld_weight = weight(ld_body)
+        have = sum(weight(b.text) for b in blocks)
+        if ld_weight > 2 * have and ld_weight > 200:
+            blocks = _json_ld_blocks(ld_body)
+            how = "json_ld"
+    if not blocks:
+        raise UnprocessablePage("no_content", "no article text found in the page")
+
+    art = Article(blocks=blocks, stats=stats)
+    if meta is not None:
+        art.title = meta.title
+        art.description = meta.description
+        art.authors = list(meta.authors)
+        art.published_at = meta.published_at
+        art.site_name = meta.site_name
+        art.canonical_url = meta.canonical_url
+        art.lang = meta.lang
+        art.tags = list(meta.tags)
+        lead = meta.lead_image
+        if lead is not None and all(i.src != lead.src for i in images):
+            images.insert(0, lead)
+    seen = set()
+    art.images = [i for i in images if not (i.src in seen or seen.add(i.src))]
+    return art

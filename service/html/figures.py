@@ -1,0 +1,71 @@
+"""Images of the article: figures and captioned images leave the body as metadata.
+
+A caption or a photo credit is not article text; it becomes `Image.caption` /
+`Image.credit`. Figures (`<figure>`, WordPress-style `.wp-caption`, Korean CMS
+photo tables) are read and removed before the body is turned into blocks.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from ..article import Image
+from .measure import squash
+
+FIGURES = 'figure, [class*="wp-caption" i], [class*="photo" i][class*="wrap" i], table[class*="photo" i], [class*="image-container" i], [class*="img-container" i]'
+CAPTIONS = 'figcaption, [class*="caption" i], [class*="cutline" i], [class*="desc" i]'
+CREDITS = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [class*="byline" i]'
+_SRC_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "data-url")
+MAX_CAPTION = 600  # a "caption" longer than this is more likely article text
+
+
+def image_src(img, base: str | None) -> str | None:
+    attrs = img.attributes
+    for name in _SRC_ATTRS:
+        v = attrs.get(name)
+        if v and not v.startswith("data:"):
+            v = v.strip()
+            return urljoin(base, v) if base else v
+    srcset = attrs.get("srcset") or attrs.get("data-srcset")
+    if srcset:
+        first = srcset.split(",")[0].strip().split(" ")[0]
+        if first:
+            return urljoin(base, first) if base else first
+    return None
+
+
+def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
+    """Read and remove figures inside `nodes`; return their images in order."""
+    images: list[Image] = []
+    for node in nodes:
+        for fig in node.css(FIGURES):
+            if fig.parent is None:
+                continue
+            text = fig.text()
+            if len(text) > 4 * MAX_CAPTION:  # a wrapper misnamed "photo": not a figure
+                continue
+            credit = None
+            for c in fig.css(CREDITS):
+                if c.parent is not None:
+                    credit = squash(c.text()) or credit
+                    c.decompose()
+            caption = None
+            for c in fig.css(CAPTIONS):
+                if c.parent is not None:
+                    caption = squash(c.text()) or caption
+                    c.decompose()
+            if caption is None:
+                caption = squash(fig.text()) or None
+            if caption and len(caption) > MAX_CAPTION:
+                continue
+            srcs = [s for s in (image_src(i, base) for i in fig.css("img")) if s]
+            for i, src in enumerate(srcs):
+                images.append(Image(src, caption if i == 0 else None, credit if i == 0 else None))
+            fig.decompose()
+            stats.count("caption" if caption or credit else "figure")
+        for img in node.css("img"):
+            src = image_src(img, base)
+            if src:
+                alt = squash(img.attributes.get("alt") or "") or None
+                images.append(Image(src, alt, None))
+    return images

@@ -1,0 +1,26 @@
+"""Text measures that treat Korean, Chinese and Japanese fairly.
+
+Length thresholds written for Latin text undercount CJK text: one Hangul
+syllable carries about as much as two or three Latin letters, and a run of
+Hangul is not one "word". `weight` counts each CJK character twice, which is
+enough to put a Korean sentence and its English translation in the same range.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_SPACES = re.compile(r"\s+")
+
+
+def weight(text: str) -> int:
+    """Length of `text` with CJK characters counted twice."""
+    if text.isascii():
+        return len(text)
+    return len(text) + len(_CJK.findall(text))
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to one space."""
+    return _SPACES.sub(" ", text).strip()
