@@ -67,6 +67,16 @@ class Metrics:
         self.removed_blocks = Counter(
             "winnow_removed_blocks_total", "Blocks removed from pages, by reason.", ["reason"], registry=r
         )
+        self.crashes = Counter(
+            "winnow_pipeline_crashes_total",
+            "Pipeline runs that raised (other than UnprocessablePage) or lost their pool process; retried by redelivery.",
+            registry=r,
+        )
+        self.duplicates = Counter(
+            "winnow_duplicates_skipped_total",
+            "Results not published because the entry was already acked (processed twice after a reclaim).",
+            registry=r,
+        )
         self.last_processed = Gauge(
             "winnow_last_processed_timestamp_seconds", "Unix time of the last entry published and acked.", registry=r
         )
