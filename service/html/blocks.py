@@ -26,6 +26,10 @@ BR = "\ue000"  # stands in for <br> in text (a private-use character, never in r
 BLOCKISH = "p, div, section, article, ul, ol, li, h1, h2, h3, h4, h5, h6, blockquote, table, figure, pre, dl"
 
 
+TEXT_HEAVY = 400  # weight above which a chrome-named element must prove it is chrome
+TEXT_CHROME = frozenset({"comments", "cookie", "newsletter"})  # chrome even when prose-heavy
+
+
 @dataclass(slots=True)
 class RawBlock:
     """A candidate block before filtering: its text, kind, heading level and link share."""
@@ -47,8 +51,14 @@ def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
                     continue
                 if el.tag in ("body", "html"):
                     continue
-                if weight(el.text()) > guard_weight:
+                w = weight(el.text())
+                if w > guard_weight:
                     continue
+                if w > TEXT_HEAVY and reason not in TEXT_CHROME:
+                    # a large block of prose: chrome only if it is mostly links
+                    links = sum(len(a.text()) for a in el.css("a"))
+                    if links < 0.3 * w:
+                        continue
                 el.decompose()
                 stats.count(reason)
 

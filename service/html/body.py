@@ -20,7 +20,8 @@ MIN_PARAGRAPH = 30  # weight below which a paragraph does not vote
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|news|view|dic_area", re.I)
 _NEGATIVE = re.compile(
     r"comment|related|recommend|sidebar|widget|footer|header|menu|nav|promo|share|social|"
-    r"popular|trending|teaser|card|list|rail|ad-|ads|sponsor|newsletter|subscribe|author|bio",
+    r"popular|trending|teaser|card|list|rail|ad-|ads|sponsor|newsletter|subscribe|author|bio|"
+    r"tweet|twitter|instagram|embed|caption",
     re.I,
 )
 _PARAGRAPHS = "p, pre, br"
@@ -114,17 +115,52 @@ def find_body(root) -> tuple[list, str]:
         if _is_inside(best, a) and t <= 1.6 * best_total or _is_inside(a, best) and t >= 0.8 * best_total:
             return [a], "article"
 
+    # a body split into several same-named containers (by ads, by pull quotes)
+    cls = best.attributes.get("class")
+    if cls and best.tag != "article":
+        twins = [n for n in direct if n.tag == best.tag and n.attributes.get("class") == cls and n != best]
+        twins = [n for n in twins if total.get(n, 0.0) >= MIN_PARAGRAPH * 2]
+        if twins:
+            return _outermost([best, *twins]), "split"
+
+    # climb to a content-named ancestor that adds little beyond the top element
+    node, steps = best.parent, 0
+    while node is not None and steps < 3 and node.tag not in ("body", "html"):
+        t = total.get(node, 0.0)
+        if t > 1.8 * best_total:
+            break
+        if t > 1.05 * best_total and _hint(node) > 1.0:
+            best, best_total = node, t
+            break
+        node, steps = node.parent, steps + 1
+
     # the top element plus siblings that carry article-like paragraphs
     parent = best.parent
     if parent is None:
         return [best], "scored"
-    threshold = max(MIN_PARAGRAPH * 2, 0.2 * direct[best])
+    threshold = max(MIN_PARAGRAPH * 2, 0.2 * direct.get(best, 0.0))
     nodes = []
     for sib in parent.iter():
         if sib == best:
             nodes.append(sib)
             continue
+        if sib.tag == "article":  # another story
+            continue
         t = total.get(sib, 0.0)
         if t >= threshold and _hint(sib) >= 1.0:
             nodes.append(sib)
     return nodes, "scored"
+
+
+def _outermost(nodes: list) -> list:
+    """Nodes not inside another node of the list, in document order."""
+    ids = set(nodes)
+    keep = []
+    for n in nodes:
+        p = n.parent
+        while p is not None and p not in ids:
+            p = p.parent
+        if p is None:
+            keep.append(n)
+    # document order: Lexbor node ids grow with parse order for parsed nodes
+    return keep

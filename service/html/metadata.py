@@ -169,6 +169,10 @@ def strip_site_suffix(title: str, *, site_name: str | None = None, url: str | No
     """
     if not isinstance(title, str):
         return title
+    return _strip_site(title, _site_keys(site_name, url))
+
+
+def _strip_site(title: str, keys: tuple[str, ...]) -> str:
     t = _WS.sub(" ", title).strip()
     seps = list(_SEP.finditer(t))
     if not seps:
@@ -180,7 +184,6 @@ def strip_site_suffix(title: str, *, site_name: str | None = None, url: str | No
         pos = m.end()
     segments.append(t[pos:])
     seps_chars = [m.group().strip() for m in seps]  # seps_chars[i] sits between segments i and i+1
-    keys = _site_keys(site_name, url)
 
     def join(lo: int, hi: int) -> str:  # segments[lo:hi] with their original separators
         if lo >= hi:
@@ -293,6 +296,20 @@ def _build(y: str, mo: int, d: str, m: re.Match) -> str | None:
     return dt.isoformat(timespec="seconds")
 
 
+def _iso_fast(s: str) -> str | None:
+    """Strict ISO 8601, the common case, through the C parser."""
+    try:
+        if len(s) == 10:
+            d = date.fromisoformat(s)
+            return d.isoformat() if 1970 <= d.year <= 2100 else None
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if not 1970 <= dt.year <= 2100:
+        return None
+    return dt.replace(microsecond=0).isoformat(timespec="seconds")
+
+
 def parse_date(value: Any) -> str | None:
     """Normalize a date as pages write it to ISO 8601, or None.
 
@@ -308,6 +325,10 @@ def parse_date(value: Any) -> str | None:
     s = value.strip()[:200]
     if not s:
         return None
+    if len(s) >= 10 and s[4] == "-" and s[7] == "-" and s[:4].isdigit():
+        fast = _iso_fast(s)
+        if fast:
+            return fast
     try:
         if _EPOCH.match(s):
             n = int(s[:10])
@@ -360,48 +381,76 @@ def normalize_lang(value: Any) -> str | None:
 # --------------------------------------------------------------------------- authors
 
 _BY_PREFIX = re.compile(
-    r"^(?:(?:posted|written|words|reported|story|text|photos?|edited)\s+by|by|from|par|por)\b\s*[:\-–]?\s*",
+    r"^(?:[\w-]+\s+){0,2}?(?:by|von|par|por)\b\s*[:\-–]?\s*|^(?:from|text|words|photos?|reporting)\s*:\s*|^[^\W\d_]{2,12}\s*:\s+",
     re.I,
 )
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|·|및)\s*", re.I)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\+|·|및)\s*|\s+(?:(?i:and)|und|et|y|e)\s+")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
 _KO_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|논설위원|객원기자|인턴기자|수습기자)\s*$")
-_ROLE_WORDS = frozenset(
-    "staff writer writers reporter reporters correspondent correspondents editor editors contributor contributors "
-    "columnist senior chief political news desk team bureau the a and of for contributing associate managing "
-    "online digital wire wires agency agencies admin administrator guest author authors updated published "
-    "special national foreign international business sports opinion".split()
+_BYLINE_CUT = re.compile(
+    r"\d|\b(?:updated|published|posted on|last modified)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+\d|\s*$)"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+    re.I,
 )
+_ROLE_TAIL = frozenset(
+    "writer writers reporter reporters correspondent correspondents editor editors editor-at-large contributor "
+    "contributors columnist staff bureau desk team reports producer producers wire wires service newsroom "
+    "administrator admin".split()
+)
+_ROLE_WORDS = frozenset(
+    "staff writer reporter correspondent editor contributor columnist senior chief political news desk team bureau "
+    "the a of for contributing associate managing online digital guest author authors updated published special "
+    "national foreign international business sports opinion analysis profile editorial".split()
+)
+_CREDENTIALS = frozenset("md ms phd rdn rd mph msc ma ba mba jd rn cpt dr jr sr ii iii".split())
+_SLUG = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$")
+
+
+def _looks_like_url(s: str) -> bool:
+    low = s.lower()
+    return (
+        "://" in low
+        or low.startswith(("www.", "/", "http"))
+        or bool(re.search(r"\w\.(?:com|net|org|co|kr|io|uk|txt|html?|php)\b", low))
+    )
 
 
 def split_authors(value: Any, *, site_keys: tuple[str, ...] = (), byline: bool = False) -> list[str]:
     """Names from a byline or author field: "By A and B, Site" -> ["A", "B"].
 
-    Drops URLs, e-mail addresses, handles, the site's own name and role words
-    ("Staff Writer"). With `byline=True` (visible text) the string is cut at the
-    first digit or "Updated"/"Published", which is where bylines glue on dates.
+    Drops URLs and profile paths, e-mail addresses, @handles, user-name slugs,
+    credentials ("MD"), roles ("AP Sports Writer", "Staff") and the site's own
+    name. With `byline=True` (visible text) the string is cut where bylines
+    glue on dates: the first digit, a month or weekday name, "Updated".
     """
     s = _text(value, limit=500)
-    if not s:
+    if not s or "://" in s or s.lower().startswith(("www.", "/", "http")):
         return []
     if byline:
-        s = re.split(r"\d|\b(?:updated|published|posted on|last modified)\b", s, maxsplit=1, flags=re.I)[0]
-    s = _EMAIL.sub(" ", s)
+        s = _BYLINE_CUT.split(s, maxsplit=1)[0]
+    s = _HANDLE.sub(" ", _EMAIL.sub(" ", s))
     out: list[str] = []
     for part in _AUTHOR_SPLIT.split(s):
-        part = _BY_PREFIX.sub("", part.strip(" .:-–—()[]\"'")).strip(" .:-–—()[]\"'")
+        if not part:
+            continue
+        part = part.strip(" .:-–—()[]\"'")
+        part = _BY_PREFIX.sub("", part).strip(" .:-–—()[]\"'")
         part = _KO_ROLE.sub("", part).strip()
         if not part or len(part) > 60 or len(part.split()) > 5:
             continue
         low = part.lower()
-        if "://" in low or low.startswith(("www.", "/", "@", "http")) or re.search(r"\.(?:com|net|org|co\.\w+)\b", low):
+        if _looks_like_url(part) or _SLUG.match(part):
             continue
         if any(ch.isdigit() for ch in part) or not any(ch.isalpha() for ch in part):
             continue
         words = [w.strip(".,") for w in low.split()]
-        if all(w in _ROLE_WORDS for w in words):
+        if words[-1] in _ROLE_TAIL or all(w in _ROLE_WORDS for w in words):
             continue
-        if site_keys and _key(part) in site_keys:
+        if len(words) == 1 and words[0] in _CREDENTIALS:
+            continue
+        if site_keys and _is_site(part, site_keys, loose=True):
             continue
         out.append(part)
     return out
@@ -597,6 +646,8 @@ def _resolve_url(href: str | None, base: str | None) -> str | None:
     href = _text(href, 4000)
     if not href or href.startswith(("data:", "javascript:", "about:", "#")):
         return None
+    if href.startswith(("https://", "http://")) and " " not in href:
+        return href
     try:
         full = urljoin(base, href) if base else href
         parts = urlsplit(full)
@@ -635,9 +686,13 @@ def _image_from_ld(value: Any, ld: _JsonLd) -> tuple[str | None, str | None, str
     return None, None, None
 
 
-def _tags(values: list[Any]) -> list[str]:
+_TAG_PREFIX = re.compile(r"^(?:category|section|topic|tag|tags|keyword|keywords|subject)\s*:\s*(?:.*:)?\s*", re.I)
+_ENTITY_TYPE = re.compile(r"\s+(?:[A-Z]+_)*(?:PERSON|FIGURE|ATHLETE|ORGANIZATION|PLACE|LOCATION)\b")
+
+
+def _tags(values: list[Any], title: str | None = None) -> list[str]:
     out: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = {title.casefold()} if title else set()
     for value in values:
         items = value if isinstance(value, list) else [value]
         for item in items[:200]:
@@ -645,9 +700,11 @@ def _tags(values: list[Any]) -> list[str]:
             if not t:
                 continue
             for tag in re.split(r"\s*[,;]\s*", t):
-                tag = tag.strip(" #")
+                tag = _ENTITY_TYPE.sub("", _TAG_PREFIX.sub("", tag)).strip(" #\"'")
+                if not tag or tag[0] in "@/_" or len(tag.split()) > 8 or ("_" in tag and " " not in tag) or _looks_like_url(tag):
+                    continue
                 k = tag.casefold()
-                if tag and len(tag) <= 100 and k not in seen:
+                if len(tag) <= 100 and k not in seen:
                     seen.add(k)
                     out.append(tag)
                     if len(out) >= 50:
@@ -655,20 +712,20 @@ def _tags(values: list[Any]) -> list[str]:
     return out
 
 
-def _unstub(candidates: list[str]) -> str | None:
-    """First candidate, unless it is a truncated form of a later one.
+def _unstub(candidates: list[str], keys: tuple[str, ...]) -> str | None:
+    """The first candidate without its site suffix, unless it is a truncated form of a later one.
 
     JSON-LD headlines are often cut at 110 characters (with or without "…")
     while og:title or <title> has the whole headline.
     """
     if not candidates:
         return None
-    first = candidates[0]
+    first = _strip_site(candidates[0], keys)
     stem = first.rstrip(".…, ")
     if len(stem) >= 20:
         for later in candidates[1:]:
             if len(later) > len(stem) + 1 and later.startswith(stem):
-                return later
+                return _strip_site(later, keys)
     return first
 
 
@@ -728,7 +785,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
         t = _text(title_node.text(deep=True), 1000)
         if t:
             candidates.append(t)
-    title = _unstub([strip_site_suffix(c, site_name=site_name, url=url) for c in candidates])
+    title = _unstub(candidates, keys)
 
     # description
     description = (
@@ -813,7 +870,8 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
         [art.get("keywords")]
         + meta.get("article:tag", [])
         + meta.get("news_keywords", [])
-        + meta.get("keywords", [])
+        + meta.get("keywords", []),
+        title,
     )
 
     # lead image

@@ -45,11 +45,11 @@ PAGE_CHROME = ", ".join([
 CHROME = {
     "share": ", ".join(_words("share", "sharing", "social", "addthis", "sharethis", "sns")),
     "related": ", ".join(_words(
-        "related", "recommend", "more-from", "morefrom", "also-read", "read-more", "readmore",
-        "read-next", "readnext", "trending", "popular", "most-read", "mostread", "most-viewed",
+        "related", "recommend", "more-from", "morefrom", "also-read", "read-next", "readnext",
+        "trending", "popular", "most-read", "mostread", "most-viewed",
         "outbrain", "taboola", "more-stories", "morestories", "you-may", "recirc", "further-reading",
     )),
-    "newsletter": ", ".join(_words("newsletter", "subscribe", "subscription", "signup", "sign-up", "paywall", "regwall")),
+    "newsletter": ", ".join(_words("newsletter", "subscribe", "subscription", "signup", "sign-up")),
     "cookie": ", ".join(_words("cookie", "consent", "gdpr")),
     "author": ", ".join(_words("byline", "author", "contributor", "bio-box", "biobox")),
     "comments": ", ".join(_words("comment", "disqus", "respond")),
