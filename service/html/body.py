@@ -41,6 +41,11 @@ def _hint(node) -> float:
     return f
 
 
+def _listing(node) -> float:
+    """Penalty for an element that holds several stories (a listing, not an article)."""
+    return 0.3 if len(node.css("article")) >= 2 else 1.0
+
+
 def _link_chars(node) -> int:
     return sum(len(a.text()) for a in node.css("a"))
 
@@ -72,6 +77,9 @@ def score_paragraphs(root):
                 w *= max(0.0, 1.0 - 1.5 * links / max(1, len(text)))
                 if w < MIN_PARAGRAPH:
                     continue
+        tail = text.rstrip()[-3:]
+        if tail.endswith("…") or tail == "..." or tail.endswith("[…]"):
+            w *= 0.3  # a truncated excerpt: a teaser for another page
         commas = text.count(",") + text.count("，") + text.count("、")
         s = w + 10 * min(commas, 10)
         direct[holder] = direct.get(holder, 0.0) + s
@@ -98,7 +106,8 @@ def find_body(root) -> tuple[list, str]:
     direct, total = score_paragraphs(root)
     if not direct:
         return [], "none"
-    best = max(direct, key=lambda n: direct[n] * _hint(n))
+    ranked = sorted(direct, key=lambda n: direct[n] * _hint(n), reverse=True)[:3]
+    best = max(ranked, key=lambda n: direct[n] * _hint(n) * _listing(n))
     best_total = total.get(best, 0.0)
 
     # a declared container that holds most of the paragraph text wins
