@@ -19,11 +19,11 @@ from .vocab import DECLARED_BODY
 MIN_PARAGRAPH = 30  # weight below which a paragraph does not vote
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|news|view|dic_area", re.I)
 _NEGATIVE = re.compile(
-    r"comment|related|recommend|sidebar|widget|footer|header|menu|nav|promo|share|social|"
-    r"popular|trending|teaser|card|list|rail|ad-|ads|sponsor|newsletter|subscribe|author|bio|"
-    r"tweet|twitter|instagram|embed|caption",
+    r"comment|related|recommend|sidebar|widget|footer|menu|nav|promo|share|social|popular|trending|"
+    r"sponsor|newsletter|subscribe|consent|cookie|privacy|gdpr|modal|popup|disclaimer",
     re.I,
 )
+_WEAK_NEGATIVE = re.compile(r"header|teaser|card|list|rail|ad-|ads|author|bio|tweet|twitter|instagram|embed|caption", re.I)
 _PARAGRAPHS = "p, pre, br"
 
 
@@ -37,7 +37,9 @@ def _hint(node) -> float:
     if _POSITIVE.search(s):
         f *= 1.3
     if _NEGATIVE.search(s):
-        f *= 0.6
+        f *= 0.4
+    elif _WEAK_NEGATIVE.search(s):
+        f *= 0.7
     return f
 
 

@@ -22,6 +22,9 @@ from .figures import take_figures
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
 
+PRE_SCORING = 'nav, aside, footer, [id*="comment" i], [class*="comment" i]'
+NEVER_CONTENT_SELECTOR = ", ".join(NEVER_CONTENT)
+
 try:  # written by the metadata helper; optional until it lands
     from .metadata import extract_metadata
 except ImportError:  # pragma: no cover
@@ -32,9 +35,9 @@ try:
 except ImportError:  # pragma: no cover
     rule_for = None
 
-try:
+try:  # the text helper's line classifier, when present
     from ..text.lines import line_reason
-except ImportError:  # pragma: no cover
+except Exception:  # pragma: no cover - absent or broken: blocks are judged without it
     line_reason = None
 
 GLOBAL_CHROME = ("comments", "related", "share", "newsletter", "cookie")
@@ -144,11 +147,6 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     if root is None:
         raise UnprocessablePage("no_content", "the page has no document body")
 
-    tree.strip_tags(list(NEVER_CONTENT))
-    page_weight = weight(root.text())
-    if page_weight == 0:
-        raise UnprocessablePage("no_content", "the page has no text")
-
     nodes: list = []
     how = "none"
     if rule is not None:
@@ -161,14 +159,21 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
                 how = "rule"
                 break
     if not nodes:
-        _decompose_guarded(root, PAGE_CHROME, page_weight // 2, stats, "page_chrome")
-        strip_chrome([root], stats, page_weight // 3, GLOBAL_CHROME)
+        # comment threads and page furniture are prose-like enough to win the body
+        # vote, so they go before it (a few cheap selectors over the whole page)
+        page_weight = weight(root.text())
+        _decompose_guarded(root, PRE_SCORING, page_weight // 3, stats, "comments")
         nodes, how = find_body(root)
 
     images: list[Image] = []
     blocks: list[Block] = []
     if nodes:
+        for node in nodes:
+            for el in node.css(NEVER_CONTENT_SELECTOR):
+                el.decompose()
         body_weight = sum(weight(n.text()) for n in nodes)
+        for node in nodes:
+            _decompose_guarded(node, PAGE_CHROME, body_weight // 2, stats, "page_chrome")
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats, body_weight // 2)
         title = meta.title if meta else None
