@@ -1,0 +1,249 @@
+"""Chrome reasons for one line of page text, judged on the line alone.
+
+Both extractors ask this about every block they consider keeping: is this a
+share row, a byline glued to a date, a legal disclaimer, a comment prompt, a
+markdown image, a photo credit, a copyright or Korean tail line, a breadcrumb,
+a date on its own, a UI string? The answer is a short reason name (used in
+`Stats.removed`) or None. It is conservative: a false positive deletes article
+text, so each rule needs a strong signal (an anchored pattern, a closed
+vocabulary, a length limit). It is also fast: long lines (most of an
+article) skip every rule that only short lines can match, and the short-line
+patterns are one precompiled alternation.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..korean import korean_tail_reason
+from .vocab import CHROME_HEADINGS, SHARE_WORDS, SOCIAL_NETWORKS
+
+SHORT_LINE = 200  # only lines up to this many characters can be most kinds of chrome
+MEDIUM_LINE = 400
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|wednes|thu|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+_DATE_CORE = (
+    rf"(?:{_WEEKDAY}(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD},?\s+(?P<y1>\d{{4}})"
+    rf"|{_WEEKDAY}(?P<d2>\d{{1,2}}){_ORD}\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})"
+    r"|(?P<y3>\d{4})\s*[-./]\s*(?P<mo3>\d{1,2})\s*[-./]\s*(?P<d3>\d{1,2})\.?"
+    r"|(?P<y4>\d{4})\s*년\s*(?P<mo4>\d{1,2})\s*월\s*(?P<d4>\d{1,2})\s*일"
+    r"|(?P<d5>\d{1,2})[./](?P<mo5>\d{1,2})[./](?P<y5>\d{4}))"
+)
+_TIME = r"(?:\s*[,|·•@-]?\s*(?:at\s+)?(?:오전|오후)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,4}|GMT|UTC|KST)(?:[+-]\d{1,2}(?::?\d{2})?)?\)?)?)?"
+_DATE_LABEL = (
+    r"(?:(?:published|updated|posted|last\s+updated|modified|first\s+published|date|created|"
+    r"입력|수정|기사입력|최종수정|등록|승인|발행)\s*(?:on|at)?\s*[:：]?\s*)?"
+)
+_DATE_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _DATE_CORE)
+# A line that is only a date (and maybe a time, a label, or a name glued in front: "adminJuly 10, 2025").
+_DATE_LINE_RE = re.compile(
+    rf"^[\W_]*(?:[^\W\d_]{{1,25}})?{_DATE_LABEL}{_DATE_PLAIN}{_TIME}(?:\s*[|·•,/-]?\s*{_DATE_LABEL}{_DATE_PLAIN}{_TIME})?[\W_]*$",
+    re.I,
+)
+_DATE_ANY_RE = re.compile(_DATE_CORE, re.I)
+_MONTH_DAY_LINE_RE = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+\d{{1,2}}{_ORD}$", re.I)
+
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}|de|van|von|bin|al|la|le))*"
+# "By Jane Doe", "Posted by admin", "Jae youngBy Jae youngJuly 10, 2025No Comments6 Mins Read"
+_BYLINE_START_RE = re.compile(r"^(?:by|posted by|written by|words by|story by|reporting by|written and reported by)\s+\S", re.I)
+_BY_ANYWHERE_RE = re.compile(r"(?:^|(?<=[a-z])|(?<=\s))By\s+(?P<name>[^\W\d_][^|•·\d]{0,60}?)(?=\s*(?:" + _MONTH + r"\s|\d|No\s+Comments?|[|•·,–—]|\s-\s|$))", re.I)
+_READ_TIME_RE = re.compile(r"\b\d+\s*(?:min|mins|minute|minutes)\.?\s+read\b|\bno\s+comments?\d|\d+\s*comments?\b.*\bread\b", re.I)
+
+_IMAGE_MD_RE = re.compile(r"^\[?!\[(?P<alt>.*)\]\((?P<src>[^\s()]*)(?:\s+[\"'][^\"']*[\"'])?\)(?:\]\([^\s()]*\))?$")
+_SEP_RE = re.compile(r"\s*(?:»|›|→|>|::)\s*|\s+[|/]\s+|\s*\|\s*")
+_HOME = frozenset(("home", "홈", "main", "news", "뉴스", "start", "inicio", "accueil", "startseite"))
+_SENTENCE_END = ".!?。"
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_NORM_STRIP_RE = re.compile(r"[\W_\d]+$|^[\W_\d]+")
+
+# One alternation for the short-line rules; the group name is the reason.
+_SHORT_RE = re.compile(
+    r"^(?:"
+    r"(?P<disclaimer>(?:legal\s+)?disclaimer\s*[:：.-]?\s*$)"
+    r"|(?P<comment_prompt>(?:leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|add\s+a\s+comment|write\s+a\s+comment"
+    r"|no\s+comments?(?:\s+yet)?|\d+\s+comments?|comments?\s*(?:\(\d+\))?|cancel\s+reply|show\s+comments?|view\s+comments?"
+    r"|load\s+(?:more\s+)?comments?|be\s+the\s+first\s+to\s+comment|join\s+the\s+(?:conversation|discussion)"
+    r"|you\s+must\s+be\s+logged\s+in\s+to\s+post\s+a\s+comment|(?:log|sign)\s+in\s+to\s+(?:comment|reply)"
+    r"|(?:to\s+)?(?:write|post|leave)\s+(?:a\s+)?comments?,?\s+(?:please\s+)?(?:log|sign)\s+in"
+    r"|댓글\s*(?:\d+|쓰기|작성|달기|보기|입력)?)\b.{0,80}$)"
+    r"|(?P<copyright>(?:©|ⓒ|\(c\)\s|copyright\b|all\s+rights\s+reserved).{0,250}$)"
+    r"|(?P<credit>(?:(?:photo|image|picture|graphic|video|illustration|photograph|file\s+photo|top\s+photo|header\s+image|"
+    r"featured\s+image|사진|그래픽|이미지)\s*)?(?:credits?|courtesy|source|출처|제공)\s*[:：=]\s*.{1,150}$"
+    r"|(?:photo|image|picture|photograph|사진)s?\s*(?:by\s|[:：=]\s*).{1,120}$)"
+    r"|(?P<tags>(?:tags?|topics?|keywords?|filed\s+under|categories|category|태그|키워드)\s*[:：]\s*.{1,300}$"
+    r"|(?:#[^\s#]+\s*){2,}$)"
+    r"|(?P<read_more>(?:read\s+more|also\s+read|read\s+also|related|see\s+also|recommended|more\s+on\s+this)\s*[:：»>|]\s*.{0,180}$"
+    r"|(?:read\s+more|continue\s+reading|read\s+the\s+full\s+(?:story|article)|click\s+here\s+to\s+read|show\s+more|load\s+more|view\s+more|더\s*보기)\W{0,3}$)"
+    r"|(?P<newsletter>.{0,60}(?:sign\s+up\s+for|subscribe\s+to|get)\s+(?:our|the)\s+.{0,40}newsletter.{0,100}$)"
+    r"|(?P<menu>(?:close|open|main|toggle)?\s*(?:menu|navigation|search)\s*$|skip\s+to\s+(?:main\s+)?content\s*$"
+    r"|back\s+to\s+top\s*$|scroll\s+to\s+(?:top|continue)\s*$|type\s+above\s+and\s+press\s+enter.{0,60}$"
+    r"|press\s+esc\s+to\s+cancel.{0,10}$|(?:sign|log)\s*(?:in|up|out)\s*$|register\s*$|subscribe\s*(?:now)?\s*$"
+    r"|(?:advertisement|advertising|sponsored|ad|광고)\s*$|loading\W*$|print(?:\s+this\s+(?:article|page))?\s*$"
+    r"|font\s*size.{0,20}$|text\s*size.{0,20}$|글자\s*크기.{0,20}$)"
+    r")",
+    re.I,
+)
+# Long-line rules: legal boilerplate that can run to a full paragraph.
+_DISCLAIMER_RE = re.compile(
+    r"without\s+warranty\s+of\s+any\s+kind|(?:do|does)\s+not\s+accept\s+any\s+responsibility\s+or\s+liability"
+    r"|provides?\s+the\s+information\s+\W?as\s+is\W?\s+without",
+    re.I,
+)
+_COMMENT_COUNTER_RE = re.compile(r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?|글자)?\s*\)\s*$", re.I)
+
+
+def normalize(line: str) -> str:
+    """Case-folded line without surrounding punctuation, digits, emoji or bullets."""
+    return _NORM_STRIP_RE.sub("", line.strip()).casefold().replace("’", "'")
+
+
+def image_markdown(line: str) -> tuple[str, str] | None:
+    """(alt text, src) when `line` is a markdown image, else None."""
+    if not line.startswith(("!", "[!")):
+        return None
+    m = _IMAGE_MD_RE.match(line.strip())
+    return (m.group("alt").strip(), m.group("src")) if m else None
+
+
+def is_date_line(line: str) -> bool:
+    """True when the line is only a date (with optional time, label or a name glued in front)."""
+    s = line.strip()
+    if len(s) > 90 or not any(c.isdigit() for c in s):
+        return False
+    return _DATE_LINE_RE.match(s) is not None
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO 8601 (YYYY-MM-DD), or None."""
+    for m in _DATE_ANY_RE.finditer(text):
+        g = m.groupdict()
+        try:
+            if g["y1"]:
+                y, mo, d = int(g["y1"]), _MONTHS[g["m1"].lower().rstrip(".")], int(g["d1"])
+            elif g["y2"]:
+                y, mo, d = int(g["y2"]), _MONTHS[g["m2"].lower().rstrip(".")], int(g["d2"])
+            elif g["y3"]:
+                y, mo, d = int(g["y3"]), int(g["mo3"]), int(g["d3"])
+            elif g["y4"]:
+                y, mo, d = int(g["y4"]), int(g["mo4"]), int(g["d4"])
+            else:
+                y, mo, d = int(g["y5"]), int(g["mo5"]), int(g["d5"])
+            return date(y, mo, d).isoformat()
+        except (KeyError, ValueError):
+            continue
+    return None
+
+
+def byline_authors(line: str) -> list[str]:
+    """Author names in a byline ("By Jane Doe and John Roe", "Jae youngBy Jae youngJuly 10, 2025...")."""
+    m = _BY_ANYWHERE_RE.search(line)
+    if not m:
+        return []
+    names = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b)\s*", m.group("name").strip())
+    return [n.strip(" .") for n in names if 1 < len(n.strip(" .")) <= 60]
+
+
+def is_byline(line: str) -> bool:
+    s = line.strip()
+    if len(s) > 160:
+        return False
+    if _READ_TIME_RE.search(s):
+        return True
+    if _BYLINE_START_RE.match(s):
+        # "By Jane Doe", "By Jane Doe, Reuters | July 1, 2025": a name, not a sentence.
+        words = s.split()
+        return len(words) <= 14 and s[-1] not in _SENTENCE_END or _DATE_ANY_RE.search(s) is not None
+    m = _BY_ANYWHERE_RE.search(s)
+    return m is not None and _DATE_ANY_RE.search(s) is not None and len(s.split()) <= 20
+
+
+def is_share_row(line: str) -> bool:
+    """A row of share/follow buttons: only share vocabulary, at least one network or share word."""
+    s = line.strip()
+    if len(s) > 160:
+        return False
+    tokens = [t.casefold() for t in _TOKEN_RE.findall(s)]
+    if not tokens or len(tokens) > 20:
+        return False
+    hit = False
+    for t in tokens:
+        if t in SOCIAL_NETWORKS or t in ("share", "follow", "공유", "공유하기"):
+            hit = True
+        elif t not in SHARE_WORDS and not t.isdigit():
+            return False
+    return hit
+
+
+def is_breadcrumb(line: str) -> bool:
+    s = line.strip()
+    if len(s) > SHORT_LINE or not any(c in s for c in "»›→>|/:"):
+        return False
+    parts = [p for p in _SEP_RE.split(s) if p]
+    if len(parts) < 2:
+        return False
+    if len(parts) == 2 and parts[0].casefold() not in _HOME:
+        return False
+    for i, p in enumerate(parts):
+        words = len(p.split())
+        limit = 16 if i == len(parts) - 1 else 5
+        if words > limit or p[-1] in _SENTENCE_END or p[-1] == ",":
+            return False
+    return True
+
+
+def is_chrome_heading(line: str) -> bool:
+    """A heading that opens a block of chrome ("Related Posts", "What's Hot", "About Us")."""
+    if len(line) > 60:
+        return False
+    return normalize(line) in CHROME_HEADINGS
+
+
+def line_reason(line: str) -> str | None:
+    """The chrome reason for `line` on its own (see module doc), or None for a line to keep."""
+    s = line.strip()
+    n = len(s)
+    if n == 0:
+        return "empty"
+    first = s[0]
+    if first in "![" and image_markdown(s):
+        return "image_markdown"
+    if n > MEDIUM_LINE:
+        return "disclaimer" if _DISCLAIMER_RE.search(s) else None
+    if _DISCLAIMER_RE.search(s):
+        return "disclaimer"
+    if n > SHORT_LINE:
+        if first in "©ⓒ" or (n < 300 and "all rights reserved" in s.lower()):
+            return "copyright"
+        return korean_tail_reason(s) if n <= 250 and not s.isascii() else None
+    m = _SHORT_RE.match(s)
+    if m:
+        return m.lastgroup
+    if _COMMENT_COUNTER_RE.search(s):
+        return "comment_prompt"
+    if not s.isascii():
+        tail = korean_tail_reason(s)
+        if tail:
+            return tail
+    if "all rights reserved" in s.lower():
+        return "copyright"
+    if is_chrome_heading(s):
+        return "chrome_heading"
+    if is_byline(s):
+        return "byline"
+    if any(c.isdigit() for c in s) and is_date_line(s):
+        return "date"
+    if _MONTH_DAY_LINE_RE.match(s):
+        return "date"
+    if is_share_row(s):
+        return "share"
+    if is_breadcrumb(s):
+        return "breadcrumb"
+    return None
