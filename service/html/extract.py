@@ -22,7 +22,9 @@ from .figures import take_figures
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
 
-PRE_SCORING = 'nav, aside, footer, [id*="comment" i], [class*="comment" i]'
+PRE_SCORING = (
+    'nav, aside, footer, [id*="comment" i], [class*="comment" i], [class*="consent" i], [class*="cookie" i]'
+)
 NEVER_CONTENT_SELECTOR = ", ".join(NEVER_CONTENT)
 
 try:  # written by the metadata helper; optional until it lands
@@ -30,9 +32,9 @@ try:  # written by the metadata helper; optional until it lands
 except ImportError:  # pragma: no cover
     extract_metadata = None
 
-try:
+try:  # per-site rules, when present
     from ..rules import rule_for
-except ImportError:  # pragma: no cover
+except Exception:  # pragma: no cover - absent or broken: every site is generic
     rule_for = None
 
 try:  # the text helper's line classifier, when present
@@ -42,6 +44,7 @@ except Exception:  # pragma: no cover - absent or broken: blocks are judged with
 
 GLOBAL_CHROME = ("comments", "related", "share", "newsletter", "cookie")
 MAX_LINK_SHARE = 0.5
+EDGE_HEAD, EDGE_TAIL = 3, 8  # blocks at the body's edges where bylines and legal lines sit
 _STUB = re.compile(
     r"^(advertisement|advertising|sponsored|ad|share( this)?( article| story)?|tweet|e-?mail|print|"
     r"(continue )?read(ing)? (more|next|the full)|see also|related( articles| stories| content)?|"
@@ -101,7 +104,8 @@ def _decompose_guarded(root, selector: str, guard: int, stats: Stats, reason: st
 def _filter(raw: list[RawBlock], title: str | None, stats: Stats) -> list[Block]:
     out: list[Block] = []
     title_key = squash(title).casefold() if title else None
-    for b in raw:
+    last = len(raw) - EDGE_TAIL
+    for i, b in enumerate(raw):
         text = b.text
         n = len(text)
         reason = None
@@ -113,7 +117,7 @@ def _filter(raw: list[RawBlock], title: str | None, stats: Stats) -> list[Block]
             reason = "legal"
         elif b.kind == "heading" and title_key and text.casefold() == title_key:
             reason = "title"
-        elif line_reason is not None and n < 400:
+        elif line_reason is not None and n < 300 and (i < EDGE_HEAD or i >= last):
             try:
                 reason = line_reason(text)
             except Exception:

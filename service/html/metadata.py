@@ -743,6 +743,7 @@ def _unstub(candidates: list[str], keys: tuple[str, ...]) -> str | None:
     return first
 
 
+_DATE_ATTRS = ("datetime", "data-seconds", "data-timestamp", "data-date-time", "data-datetime", "content", "data-published")
 _BYLINE_SELECTOR = '[itemprop~="author"], [rel~="author"], .byline, .author, .author-name, .byline__name'
 _TIME_SELECTOR = '[itemprop~="datePublished"], time[pubdate], article time[datetime]'
 
@@ -833,7 +834,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
     # published date
     published = None
     if rule is not None and rule.date:
-        published = parse_date(_select_text(tree, rule.date, ("datetime", "data-date-time", "content", "data-published")))
+        published = parse_date(_select_text(tree, rule.date, _DATE_ATTRS))
     if not published:
         for raw in (art.get("datePublished"), art.get("dateCreated"), art.get("uploadDate")):
             published = parse_date(raw[0] if isinstance(raw, list) and raw else raw)
