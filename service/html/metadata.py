@@ -201,8 +201,8 @@ def _strip_site(title: str, keys: tuple[str, ...]) -> str:
         for k in range(1, len(segments)):
             if _is_site(segments[k], keys, loose=True):
                 hi = k
-                if hi >= 2 and short(segments[hi - 1]) and seps_chars[hi - 1] == seps_chars[hi - 2] == "|":
-                    hi -= 1  # a section name between headline and site
+                while hi >= 2 and short(segments[hi - 1]) and seps_chars[hi - 1] == seps_chars[hi - 2] == "|":
+                    hi -= 1  # section names between headline and site: "Title | Editorial | Opinion | Site"
                 result = join(0, hi)
                 break
         # site at the start: "Site - Title", "Site | Section | Title"
@@ -389,7 +389,7 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _KO_ROLE = re.compile(r"\s*(?:기자|특파원|선임기자|논설위원|객원기자|인턴기자|수습기자)\s*$")
 _BYLINE_CUT = re.compile(
-    r"\d|\b(?:updated|published|posted on|last modified)\b"
+    r"\d|\b(?:updated|published|posted on|last modified)\b|(?:기사)?(?:입력|수정|승인|등록)\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+\d|\s*$)"
     r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
     re.I,
@@ -726,6 +726,9 @@ def _tags(values: list[Any], title: str | None = None) -> list[str]:
     return out
 
 
+_CONTINUES_WITH_SEP = re.compile(r"\s*(?:[|\-–—·•»~:]|::|//)(?:\s|$)")
+
+
 def _unstub(candidates: list[str], keys: tuple[str, ...]) -> str | None:
     """The first candidate without its site suffix, unless it is a truncated form of a later one.
 
@@ -738,7 +741,7 @@ def _unstub(candidates: list[str], keys: tuple[str, ...]) -> str | None:
     stem = first.rstrip(".…, ")
     if len(stem) >= 20:
         for later in candidates[1:]:
-            if len(later) > len(stem) + 1 and later.startswith(stem):
+            if len(later) > len(stem) + 1 and later.startswith(stem) and not _CONTINUES_WITH_SEP.match(later, len(stem)):
                 return _strip_site(later, keys)
     return first
 
@@ -832,9 +835,11 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
     authors = [a for a in authors if not (a.casefold() in seen or seen.add(a.casefold()))][:10]
 
     # published date
-    published = None
+    published = rule_date = None
     if rule is not None and rule.date:
-        published = parse_date(_select_text(tree, rule.date, _DATE_ATTRS))
+        rule_date = parse_date(_select_text(tree, rule.date, _DATE_ATTRS))
+        if rule_date and len(rule_date) > 10:
+            published = rule_date
     if not published:
         for raw in (art.get("datePublished"), art.get("dateCreated"), art.get("uploadDate")):
             published = parse_date(raw[0] if isinstance(raw, list) and raw else raw)
@@ -851,6 +856,8 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
                 limit=200,
             )
         )
+    if rule_date and not (published and published.startswith(rule_date)):
+        published = rule_date  # the rule gave only a day: a meta timestamp of that day is more precise
     if not published:
         published = parse_date(_select_text(tree, (_TIME_SELECTOR,), ("datetime", "content")))
 
