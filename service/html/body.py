@@ -49,54 +49,75 @@ def _listing(node) -> float:
 
 
 class _Evidence:
-    """Paragraph weights, the readability-style vote, and lazily summed subtree totals."""
+    """Paragraph weights, the readability-style vote, and lazily summed subtree totals.
 
-    __slots__ = ("direct", "units", "br_units", "_totals")
+    Everything is keyed by `mem_id`: selectolax nodes compare (`==`, and so dict
+    and set look-ups with a fresh wrapper) by serialising their HTML, which is
+    quadratic on large pages.
+    """
+
+    __slots__ = ("direct", "nodes", "units", "br_units", "_totals")
 
     def __init__(self):
-        self.direct: dict = {}
-        self.units: dict = {}  # p/pre element -> weight
-        self.br_units: dict = {}  # element holding <br>-separated text -> weight
-        self._totals: dict = {}
+        self.direct: dict[int, float] = {}  # mem_id -> vote
+        self.nodes: dict[int, object] = {}  # mem_id -> node, for every voted element
+        self.units: dict[int, float] = {}  # p/pre mem_id -> weight
+        self.br_units: dict[int, float] = {}  # mem_id of an element holding <br>-separated text -> weight
+        self._totals: dict[int, float] = {}
 
     def total(self, node) -> float:
         """Paragraph weight inside `node` (one CSS query, cached)."""
-        t = self._totals.get(node)
+        key = node.mem_id
+        t = self._totals.get(key)
         if t is None:
             units = self.units
-            t = units.get(node, 0.0)
+            t = units.get(key, 0.0)
             if node.tag not in ("p", "pre"):
                 for p in node.css("p, pre"):
-                    t += units.get(p, 0.0)
-            if self.br_units:
-                t += self.br_units.get(node, 0.0)
-                seen = set()
+                    t += units.get(p.mem_id, 0.0)
+            br_units = self.br_units
+            if br_units:
+                t += br_units.get(key, 0.0)
+                seen = {key}
                 for br in node.css("br"):
                     holder = br.parent
-                    if holder is not None and holder != node and holder not in seen:
-                        seen.add(holder)
-                        t += self.br_units.get(holder, 0.0)
-            self._totals[node] = t
+                    if holder is not None:
+                        h = holder.mem_id
+                        if h not in seen:
+                            seen.add(h)
+                            t += br_units.get(h, 0.0)
+            self._totals[key] = t
         return t
 
 
 def _link_chars_by_paragraph(root) -> dict:
-    """Characters of link text per p/pre element, from one query over the page."""
-    out: dict = {}
+    """Characters of link text per p/pre element (by mem_id), from one query over the page."""
+    out: dict[int, int] = {}
     for a in root.css("p a, pre a"):
         node = a.parent
         hops = 0
         while node is not None and hops < 6:
             tag = node.tag
             if tag == "p" or tag == "pre":
-                out[node] = out.get(node, 0) + len(a.text())
+                k = node.mem_id
+                out[k] = out.get(k, 0) + len(a.text())
                 break
             node = node.parent
             hops += 1
     return out
 
 
-NOT_A_BODY = frozenset(("blockquote", "li", "ul", "ol", "td", "tr", "tbody", "table", "figure", "figcaption", "span", "a", "b", "i", "em", "strong", "font"))
+NOT_A_BODY = frozenset(
+    ("blockquote", "li", "ul", "ol", "td", "tr", "tbody", "table", "figure", "figcaption",
+     "span", "a", "b", "i", "em", "strong", "font")
+)
+
+
+def _credit(ev: _Evidence, node, s: float) -> None:
+    k = node.mem_id
+    ev.direct[k] = ev.direct.get(k, 0.0) + s
+    if k not in ev.nodes:
+        ev.nodes[k] = node
 
 
 def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
@@ -111,11 +132,10 @@ def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
         w *= 0.3  # a truncated excerpt: a teaser for another page
     commas = text.count(",") + text.count("，") + text.count("、")
     s = w + 10 * min(commas, 10)
-    direct = ev.direct
-    direct[holder] = direct.get(holder, 0.0) + s
+    _credit(ev, holder, s)
     gp = holder.parent
     if gp is not None:
-        direct[gp] = direct.get(gp, 0.0) + s / 2
+        _credit(ev, gp, s / 2)
     return w
 
 
@@ -128,7 +148,8 @@ def score_paragraphs(root) -> _Evidence:
         w = weight(text)
         if w < MIN_PARAGRAPH:
             continue
-        la = links.get(p)
+        key = p.mem_id
+        la = links.get(key)
         if la:
             w *= max(0.0, 1.0 - 1.5 * la / max(1, len(text)))
             if w < MIN_PARAGRAPH:
@@ -136,23 +157,28 @@ def score_paragraphs(root) -> _Evidence:
         holder = p.parent
         if holder is None:
             continue
-        ev.units[p] = _vote(ev, holder, text, w)
-    seen: set = set()
+        ev.units[key] = _vote(ev, holder, text, w)
+    seen: set[int] = set()
     for br in root.css("br"):
         holder = br.parent
-        if holder is None or holder in seen or holder.tag in ("p", "pre"):
+        if holder is None:
             continue
-        seen.add(holder)
+        h = holder.mem_id
+        if h in seen or holder.tag in ("p", "pre"):
+            continue
+        seen.add(h)
         text = holder.text(deep=False)
         w = weight(text)
         if w >= MIN_PARAGRAPH:
-            ev.br_units[holder] = _vote(ev, holder, text, w)
+            ev.br_units[h] = _vote(ev, holder, text, w)
     return ev
 
 
-def _is_inside(node, ancestor) -> bool:
+def is_inside(node, ancestor) -> bool:
+    """True if `node` is `ancestor` or one of its descendants."""
+    target = ancestor.mem_id
     while node is not None:
-        if node == ancestor:
+        if node.mem_id == target:
             return True
         node = node.parent
     return False
@@ -169,8 +195,10 @@ def find_body(root) -> tuple[list, str]:
     if not direct:
         return [], "none"
     total = ev.total
-    ranked = sorted(direct, key=lambda n: direct[n] * _hint(n), reverse=True)[:3]
-    best = max(ranked, key=lambda n: direct[n] * _hint(n) * _listing(n))
+    node_of = ev.nodes
+    ranked = sorted(direct, key=lambda k: direct[k] * _hint(node_of[k]), reverse=True)[:3]
+    best_key = max(ranked, key=lambda k: direct[k] * _hint(node_of[k]) * _listing(node_of[k]))
+    best = node_of[best_key]
     best_total = total(best)
 
     # a declared container that holds most of the paragraph text wins
@@ -179,8 +207,8 @@ def find_body(root) -> tuple[list, str]:
     for cand in root.css(_DECLARED)[:MAX_DECLARED]:
         t = total(cand)
         if t >= 0.7 * best_total and t >= MIN_PARAGRAPH * 3:
-            if _is_inside(best, cand) or t >= 0.9 * best_total:
-                if declared is None or t < declared[1] or (t == declared[1] and _is_inside(cand, declared[0])):
+            if is_inside(best, cand) or t >= 0.9 * best_total:
+                if declared is None or t < declared[1] or (t == declared[1] and is_inside(cand, declared[0])):
                     declared = (cand, t)
     if declared is not None:
         return [declared[0]], "declared"
@@ -190,16 +218,19 @@ def find_body(root) -> tuple[list, str]:
         if len(articles) == 1:
             a = articles[0]
             t = total(a)
-            if _is_inside(best, a) and t <= 1.6 * best_total or _is_inside(a, best) and t >= 0.8 * best_total:
+            if is_inside(best, a) and t <= 1.6 * best_total or is_inside(a, best) and t >= 0.8 * best_total:
                 return [a], "article"
 
     # a body split into several same-named containers (by ads, by pull quotes)
     cls = best.attributes.get("class")
     if cls and best.tag != "article":
-        twins = [n for n in direct if n != best and n.tag == best.tag and n.attributes.get("class") == cls]
+        twins = [
+            n for k, n in node_of.items()
+            if k != best_key and n.tag == best.tag and n.attributes.get("class") == cls
+        ]
         twins = [n for n in twins if total(n) >= MIN_PARAGRAPH * 2]
         if twins:
-            return _outermost([best, *twins]), "split"
+            return outermost([best, *twins]), "split"
 
     # climb to a content-named ancestor that adds little beyond the top element
     node, steps = best.parent, 0
@@ -216,28 +247,28 @@ def find_body(root) -> tuple[list, str]:
     parent = best.parent
     if parent is None:
         return [best], "scored"
-    threshold = max(MIN_PARAGRAPH * 2, 0.2 * direct.get(best, 0.0))
+    best_key = best.mem_id
+    threshold = max(MIN_PARAGRAPH * 2, 0.2 * direct.get(best_key, 0.0))
     nodes = []
     for sib in parent.iter():
-        if sib == best:
+        if sib.mem_id == best_key:
             nodes.append(sib)
             continue
-        if sib.tag == "article":
+        if sib.tag == "article":  # another story
             continue
         if total(sib) >= threshold and _hint(sib) >= 1.0:
             nodes.append(sib)
     return nodes, "scored"
 
 
-def _outermost(nodes: list) -> list:
-    """Nodes not inside another node of the list, in document order."""
-    ids = set(nodes)
+def outermost(nodes: list) -> list:
+    """Nodes not inside another node of the list, in the given order."""
+    ids = {n.mem_id for n in nodes}
     keep = []
     for n in nodes:
         p = n.parent
-        while p is not None and p not in ids:
+        while p is not None and p.mem_id not in ids:
             p = p.parent
         if p is None:
             keep.append(n)
-    # document order: Lexbor node ids grow with parse order for parsed nodes
     return keep

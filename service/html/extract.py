@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from ..article import Article, Block, Image, Stats
 from ..errors import UnprocessablePage
 from .blocks import RawBlock, read_blocks, strip_chrome
-from .body import find_body
+from .body import find_body, outermost
 from .figures import take_figures
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
@@ -72,23 +72,6 @@ def _rule(url):
         return rule_for(url)
     except Exception:
         return None
-
-
-def _outermost(nodes: list) -> list:
-    """Drop nodes that sit inside another node of the list, keep document order."""
-    keep = []
-    ids = set(nodes)
-    for n in nodes:
-        p = n.parent
-        inside = False
-        while p is not None:
-            if p in ids:
-                inside = True
-                break
-            p = p.parent
-        if not inside:
-            keep.append(n)
-    return keep
 
 
 def _decompose_guarded(root, selector: str, guard: int, stats: Stats, reason: str) -> None:
@@ -159,7 +142,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         for sel in getattr(rule, "body", ()) or ():
             found = root.css(sel)
             if found:
-                nodes = _outermost(found)
+                nodes = outermost(found)
                 how = "rule"
                 break
     if not nodes:
