@@ -91,6 +91,12 @@ def drop_off_topic_runs(blocks: Sequence[Any], profiles: Sequence[Profile]) -> t
             kind[i] = "d"
         elif _headline_like(t, cfg["max_chars"]) and _clearly_off_topic(t, profiles):
             kind[i] = "h"
+    # Does a listing put the date after its headline (headline, date) or before it?
+    # Decides which headline a date at the edge of a run belongs to.
+    heads = [_headline_like(b.text, cfg["max_chars"]) and kind[i] != "d" for i, b in enumerate(blocks)]
+    after = sum(1 for i in range(1, n) if kind[i] == "d" and heads[i - 1])
+    before = sum(1 for i in range(n - 1) if kind[i] == "d" and heads[i + 1])
+    dates_follow = after >= before
     drop = [False] * n
     i = 0
     while i < n:
@@ -100,14 +106,16 @@ def drop_off_topic_runs(blocks: Sequence[Any], profiles: Sequence[Profile]) -> t
         j = i
         while j < n and kind[j]:
             j += 1
-        run = kind[i:j]
-        # dates count only when glued to an off-topic headline
-        heads = run.count("h")
-        if heads >= 2 or (heads == 1 and len(run) >= 2):
-            # trim dates at the edges that do not belong to a headline
-            lo, hi = i, j
-            if kind[lo] == "d" and (lo + 1 >= j or kind[lo + 1] != "h"):
-                lo += 1
+        lo, hi = i, j
+        # a date at the edge of the run that belongs to a kept neighbour stays
+        if dates_follow and kind[lo] == "d" and lo > 0 and heads[lo - 1]:
+            lo += 1
+        if not dates_follow and hi > lo and kind[hi - 1] == "d" and hi < n and heads[hi]:
+            hi -= 1
+        run = kind[lo:hi]
+        n_heads = run.count("h")
+        # one off-topic headline alone is not a run, unless its date is with it
+        if n_heads >= 2 or (n_heads == 1 and len(run) >= 2):
             for k in range(lo, hi):
                 drop[k] = True
         i = j
