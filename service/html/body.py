@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .measure import weight
-from .vocab import DECLARED_BODY
+from .vocab import DECLARED_BODY, DECLARED_CLASSES, DECLARED_IDS
 
 MIN_PARAGRAPH = 30  # weight below which a paragraph does not vote
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|news|view|dic_area", re.I)
@@ -56,13 +56,15 @@ class _Evidence:
     quadratic on large pages.
     """
 
-    __slots__ = ("direct", "nodes", "units", "br_units", "_totals")
+    __slots__ = ("direct", "nodes", "units", "br_units", "articles", "declared", "_totals")
 
     def __init__(self):
         self.direct: dict[int, float] = {}  # mem_id -> vote
         self.nodes: dict[int, object] = {}  # mem_id -> node, for every voted element
         self.units: dict[int, float] = {}  # p/pre mem_id -> weight
         self.br_units: dict[int, float] = {}  # mem_id of an element holding <br>-separated text -> weight
+        self.articles: list = []  # <article> elements, in document order
+        self.declared: list = []  # elements that declare the body (itemprop, CMS ids/classes)
         self._totals: dict[int, float] = {}
 
     def total(self, node) -> float:
@@ -88,23 +90,6 @@ class _Evidence:
                             t += br_units.get(h, 0.0)
             self._totals[key] = t
         return t
-
-
-def _link_chars_by_paragraph(root) -> dict:
-    """Characters of link text per p/pre element (by mem_id), from one query over the page."""
-    out: dict[int, int] = {}
-    for a in root.css("p a, pre a"):
-        node = a.parent
-        hops = 0
-        while node is not None and hops < 6:
-            tag = node.tag
-            if tag == "p" or tag == "pre":
-                k = node.mem_id
-                out[k] = out.get(k, 0) + len(a.text())
-                break
-            node = node.parent
-            hops += 1
-    return out
 
 
 NOT_A_BODY = frozenset(
@@ -139,11 +124,48 @@ def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
     return w
 
 
+_ALL = "p, pre, br, p a, pre a, article, " + ", ".join(DECLARED_BODY)
+_DECL_IDS = frozenset(DECLARED_IDS)
+_DECL_CLASSES = frozenset(DECLARED_CLASSES)
+
+
+def _declares_body(node) -> bool:
+    attrs = node.attributes
+    if attrs.get("itemprop") == "articleBody" or attrs.get("id") in _DECL_IDS:
+        return True
+    cls = attrs.get("class")
+    return bool(cls) and not _DECL_CLASSES.isdisjoint(cls.split())
+
+
 def score_paragraphs(root) -> _Evidence:
-    """Weigh every paragraph once and credit it to its parent and grandparent."""
+    """Weigh every paragraph once and credit it to its parent and grandparent.
+
+    One CSS query over the page collects paragraphs, their links, line breaks,
+    `<article>` elements and declared body containers (each whole-page query
+    costs about as much as the rest of the vote).
+    """
     ev = _Evidence()
-    links = _link_chars_by_paragraph(root)
-    for p in root.css("p, pre"):
+    paragraphs, brs, links = [], [], {}
+    for node in root.css(_ALL):
+        tag = node.tag
+        if tag == "p" or tag == "pre":
+            paragraphs.append(node)
+        elif tag == "a":
+            up, hops = node.parent, 0
+            while up is not None and hops < 6:
+                if up.tag == "p" or up.tag == "pre":
+                    k = up.mem_id
+                    links[k] = links.get(k, 0) + len(node.text())
+                    break
+                up, hops = up.parent, hops + 1
+        elif tag == "br":
+            brs.append(node)
+        else:
+            if tag == "article":
+                ev.articles.append(node)
+            if _declares_body(node):
+                ev.declared.append(node)
+    for p in paragraphs:
         text = p.text()
         w = weight(text)
         if w < MIN_PARAGRAPH:
@@ -159,7 +181,7 @@ def score_paragraphs(root) -> _Evidence:
             continue
         ev.units[key] = _vote(ev, holder, text, w)
     seen: set[int] = set()
-    for br in root.css("br"):
+    for br in brs:
         holder = br.parent
         if holder is None:
             continue
@@ -185,7 +207,6 @@ def is_inside(node, ancestor) -> bool:
 
 
 MAX_DECLARED = 12  # declared containers examined (a listing repeats them per teaser)
-_DECLARED = ", ".join(DECLARED_BODY)
 
 
 def find_body(root) -> tuple[list, str]:
@@ -204,7 +225,7 @@ def find_body(root) -> tuple[list, str]:
     # a declared container that holds most of the paragraph text wins
     # (the innermost one when they nest: an outer wrapper also holds chrome)
     declared = None
-    for cand in root.css(_DECLARED)[:MAX_DECLARED]:
+    for cand in ev.declared[:MAX_DECLARED]:
         t = total(cand)
         if t >= 0.7 * best_total and t >= MIN_PARAGRAPH * 3:
             if is_inside(best, cand) or t >= 0.9 * best_total:
@@ -212,7 +233,7 @@ def find_body(root) -> tuple[list, str]:
                     declared = (cand, t)
     if declared is not None:
         return [declared[0]], "declared"
-    articles = root.css("article")
+    articles = ev.articles
     if articles and len(articles) <= MAX_DECLARED:
         articles = [a for a in articles if total(a) > 0]
         if len(articles) == 1:

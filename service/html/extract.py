@@ -74,12 +74,22 @@ def _rule(url):
         return None
 
 
-def _decompose_guarded(root, selector: str, guard: int, stats: Stats, reason: str) -> None:
+BIG = 2000  # weight above which a matched element is checked against the page's size
+
+
+def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: str) -> None:
+    """Decompose matches of `selector` under `root`, except ones holding over `share` of its text."""
+    root_weight = None
     for el in root.css(selector):
         if el.parent is None or el.tag in ("html", "body"):
             continue
-        if guard and weight(el.text()) > guard:
-            continue
+        if share:
+            w = weight(el.text())
+            if w > BIG:
+                if root_weight is None:
+                    root_weight = weight(root.text())
+                if w > share * root_weight:
+                    continue
         el.decompose()
         stats.count(reason)
 
@@ -148,8 +158,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     if not nodes:
         # comment threads and page furniture are prose-like enough to win the body
         # vote, so they go before it (a few cheap selectors over the whole page)
-        page_weight = weight(root.text())
-        _decompose_guarded(root, PRE_SCORING, page_weight // 3, stats, "comments")
+        _decompose_guarded(root, PRE_SCORING, 1 / 3, stats, "comments")
         nodes, how = find_body(root)
 
     images: list[Image] = []
@@ -160,7 +169,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
                 el.decompose()
         body_weight = sum(weight(n.text()) for n in nodes)
         for node in nodes:
-            _decompose_guarded(node, PAGE_CHROME, body_weight // 2, stats, "page_chrome")
+            _decompose_guarded(node, PAGE_CHROME, 1 / 2, stats, "page_chrome")
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats, body_weight // 2)
         title = meta.title if meta else None

@@ -63,11 +63,17 @@ CHROME = {
     "caption": ", ".join(_words("caption", "credit", "photo-info")),
 }
 
-# Containers that declare the article body, most specific first. Korean portals
-# and CMSs are listed by the ids and attributes they use.
-DECLARED_BODY = (
-    '[itemprop="articleBody"]',
-    "#dic_area", "#newsct_article", "#article-view-content-div", "#articleBodyContents",
-    "#articeBody", "#articleBody", ".article_body", ".article-body", ".articleBody",
-    ".story-body", ".entry-content", ".post-content", ".article-content", ".story-content",
+# Containers that declare the article body. Korean portals and CMSs are listed
+# by the ids they use (Naver `#dic_area`, many regional outlets
+# `#article-view-content-div`); Daum marks paragraphs `dmcf-ptype="general"`,
+# which the paragraph vote finds on its own.
+DECLARED_IDS = (
+    "dic_area", "newsct_article", "article-view-content-div", "articleBodyContents", "articeBody", "articleBody",
+)
+DECLARED_CLASSES = (
+    "article_body", "article-body", "articleBody", "story-body", "entry-content", "post-content",
+    "article-content", "story-content",
+)
+DECLARED_BODY = ('[itemprop="articleBody"]',) + tuple(f"#{i}" for i in DECLARED_IDS) + tuple(
+    f".{c}" for c in DECLARED_CLASSES
 )
