@@ -184,3 +184,10 @@ def test_any_text_scores_in_range_and_deterministically(text, title):
     assert 0.0 <= a.score <= 1.0
     assert a.label in (RELEVANT, OFF_TOPIC)
     assert (a.label == RELEVANT) == (a.score >= default_profile().threshold)
+
+
+def test_korean_text_with_particles():
+    # Hangul terms are prefixes, so particles glued to words still match (미국은, 한국산)
+    assert score("미국 정부는 한국산 반도체에 관세를 부과했다").label == RELEVANT
+    assert score("한미 관세 협상 타결").label == RELEVANT
+    assert score("서울 날씨 맑음").label == OFF_TOPIC

@@ -127,8 +127,16 @@ def drop_off_topic_runs(blocks: Sequence[Any], profiles: Sequence[Profile]) -> t
     return kept, n - len(kept)
 
 
+# article.relevance keeps every rule and the strongest terms; `winnow relevance
+# explain` shows them all
+MAX_TERMS = 20
+
+
 def _relevance_dict(r: Relevance, topics: dict[str, float]) -> dict[str, Any]:
     d = r.to_dict()
+    rules = [e for e in d["evidence"] if e["kind"] == "rule"]
+    terms = [e for e in d["evidence"] if e["kind"] == "term"]
+    d["evidence"] = rules + terms[:MAX_TERMS]
     d["topics"] = topics
     return d
 

@@ -128,8 +128,10 @@ def _compile_term(src: str, key: str, text: str, cased: bool, group: int) -> Ter
     tokens = TOKEN_RE.findall(body if cased else body.lower())
     if not tokens:
         raise _fail(src, f"{key}: term {text!r} has no letters or digits")
-    if prefix and len(tokens) == 1 and len(tokens[0]) < 3:
-        raise _fail(src, f"{key}: prefix term {text!r} is too short (at least 3 characters before '*')")
+    # a Hangul (or other non-Latin) syllable carries more than a letter: 2 will do
+    shortest = 3 if tokens[-1].isascii() else 2
+    if prefix and len(tokens) == 1 and len(tokens[0]) < shortest:
+        raise _fail(src, f"{key}: prefix term {text!r} is too short (at least {shortest} characters before '*')")
     if prefix and cased:
         raise _fail(src, f"{key}: prefix terms ('*') are not allowed in `cased`; use `terms`")
     return Term(text=raw, tokens=tuple(tokens), prefix=prefix, cased=cased, groups=(group,))
