@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import platform
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, PlatformCollector, ProcessCollector
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
@@ -24,6 +24,10 @@ STAGES = ("decode", "extract", "relevance", "process", "publish")
 class Metrics:
     def __init__(self, registry: CollectorRegistry | None = None):
         r = self.registry = registry or CollectorRegistry()
+        # process_* (CPU seconds, resident memory, fds) and python_info, as the
+        # default registry would export them: the dashboard's per-instance panels use them
+        ProcessCollector(registry=r)
+        PlatformCollector(registry=r)
         self.pages_read = Counter(
             "winnow_pages_read_total", "Input stream entries read (first deliveries and redeliveries).", registry=r
         )
