@@ -1,0 +1,1 @@
+"""Topic profiles shipped with winnow (package data: *.toml)."""
