@@ -117,6 +117,7 @@ class Worker:
         self._slot_freed = asyncio.Event()
         self._queue: asyncio.Queue[Publication] = asyncio.Queue()
         self._tasks: set[asyncio.Task] = set()
+        self._closed = False
         self._own_pending_done = False
         self._own_cursor = "0"
         self._claim_cursor = "0-0"
@@ -178,17 +179,27 @@ class Worker:
         while self.inflight:
             self._slot_freed.clear()
             await self._slot_freed.wait()
-        for t in self._loops:
-            t.cancel()
-        await asyncio.gather(*self._loops, return_exceptions=True)
+        await self._stop_loops()
         log.info("drained", extra={"published": self.published})
+
+    async def _stop_loops(self) -> None:
+        # A cancel that lands inside a redis-py call can be absorbed by it, so
+        # the loops also watch `_closed`, and we do not wait forever for them.
+        self._closed = True
+        loops = [t for t in getattr(self, "_loops", []) if not t.done()]
+        for t in loops:
+            t.cancel()
+        if loops:
+            _done, pending = await asyncio.wait(loops, timeout=2.0)
+            for t in pending:
+                t.cancel()
 
     async def close(self) -> None:
         for t in list(self._tasks):
             t.cancel()
-        for t in getattr(self, "_loops", []):
-            t.cancel()
-        await asyncio.gather(*self._tasks, *getattr(self, "_loops", []), return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=2.0)
+        await self._stop_loops()
         for c in (self.r, self.rb):
             try:
                 await c.aclose()
@@ -382,11 +393,11 @@ class Worker:
 
     async def _publish_loop(self) -> None:
         backoff = Backoff()
-        while True:
+        while not self._closed:
             batch = [await self._queue.get()]
             while len(batch) < 256 and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            while True:
+            while not self._closed:
                 try:
                     await self._publish(batch)
                     self._set_redis(True)
@@ -438,7 +449,7 @@ class Worker:
     # ---- health and gauges ---------------------------------------------------
 
     async def _health_loop(self) -> None:
-        while True:
+        while not self._closed:
             try:
                 await self.r.ping()
                 if not self.group_ok:
@@ -452,7 +463,7 @@ class Worker:
 
     async def _gauge_loop(self) -> None:
         cfg = self.cfg
-        while True:
+        while not self._closed:
             try:
                 groups = await self.r.xinfo_groups(cfg.input_stream)
                 for g in groups:
