@@ -70,13 +70,14 @@ _TAIL_RES = (
     re.compile(r"^\s*" + _EMAIL + r"\s*$"),
 )
 _TAIL_MAX_CHARS = 200
+_TAIL_HINT_RE = re.compile("[\uac00-\ud7a3©ⓒ]")
 
 
 def korean_tail_reason(line: str) -> str | None:
     """"korean_tail" when `line` is a Korean copyright, tip-off or reporter sign-off line."""
     if len(line) > _TAIL_MAX_CHARS:
         return None
-    if line.isascii():
+    if line.isascii() or not _TAIL_HINT_RE.search(line):
         # "Copyright © 2025 X. All rights reserved." without Hangul is handled as "copyright".
         return None
     for rx in _TAIL_RES:

@@ -23,6 +23,7 @@ Everything is pure and runs in well under a millisecond for a typical page.
 
 from __future__ import annotations
 
+import operator
 import re
 
 from ..article import Article, Block, Image, Stats
@@ -52,11 +53,14 @@ TITLE_MAX_LEN = 250
 BARRIERS = frozenset(("chrome_heading", "disclaimer", "headline_list"))
 _SENTENCE_END = frozenset(".!?。…")
 _CLOSERS = "\"'”’»)]"
-_WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _BULLET_RE = re.compile(r"^(?:[-*•·▪►▶◆■□○●–]|\d{1,2}[.)])\s+")
 _GLUE_RE = re.compile(r"[a-z0-9)’'”?](?=[A-Z][a-z]*\s)")
 _SUFFIX_SEP_RE = re.compile(r"\s+[–—|·:-]\s+|\s+::\s+")
 _CAPTION_CREDIT_RE = re.compile(r"\s*[\[(]([A-Z][A-Z0-9 .&/,'-]{1,60})[\])]\s*$")
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+_KANA_RE = re.compile("[\u3040-\u30ff]")
+_HAN_RE = re.compile("[\u4e00-\u9fff]")
+_LETTERS_RE = re.compile(r"[^\W\d_]")
 _REPORTER_RE = re.compile(r"([가-힣]{2,4})\s*(?:기자|특파원)")
 _GLUE_STARTERS = frozenset(
     "A An The At In On As For But And While When With After Before Although Though Despite Since If This That "
@@ -65,7 +69,7 @@ _GLUE_STARTERS = frozenset(
 
 
 class _Block:
-    __slots__ = ("text", "reason", "cls", "words", "length", "kind", "key", "blank_before")
+    __slots__ = ("text", "reason", "cls", "words", "length", "key", "blank_before", "stops", "lang_words")
 
     def __init__(self, text: str, blank_before: bool):
         self.text = text
@@ -74,8 +78,9 @@ class _Block:
         self.cls = SHORT
         self.words = 0
         self.length = 0
-        self.kind = "paragraph"
-        self.key = ""
+        self.key: str | None = None
+        self.stops = 0
+        self.lang_words = 0
 
 
 def _ends_sentence(text: str) -> bool:
@@ -135,16 +140,20 @@ def _glued_heading(line: str) -> str | None:
     return None
 
 
+MEASURE_CHARS = 240  # word ratios are estimated on the start of a block
+_FIRST = operator.itemgetter(0)
+
+
 def _measure(block: _Block) -> None:
+    """Length, word count and class (GOOD, NEAR or SHORT) of a block without a chrome reason.
+
+    Everything here is C-level string work (split, map): this runs on every
+    block of every page.
+    """
     text = block.text
-    words = _WORD_RE.findall(text)
-    n = len(words)
     cjk = 0 if text.isascii() else cjk_count(text)
     block.length = len(text) + (CJK_WEIGHT - 1) * cjk
-    block.words = n
-    if n == 0:
-        block.cls = SHORT
-        return
+    n = block.words = text.count(" ") + 1
     if cjk and is_cjk_heavy(text):
         # Korean/Chinese/Japanese prose: length and sentence shape, no English stop words.
         if block.length >= GOOD_MIN_LEN and n >= 4:
@@ -154,22 +163,22 @@ def _measure(block: _Block) -> None:
         else:
             block.cls = SHORT
         return
-    stops = lower = caps = 0
-    for w in words:
-        lw = w.lower()
-        if lw in STOP_WORDS:
-            stops += 1
-        elif w[0].isupper():
-            caps += 1
-        elif w[0].islower():
-            lower += 1
-    sw = stops / n
-    content = n - stops
-    headline = content > 2 and caps >= HEADLINE_CAPS * content and not _ends_sentence(text)
-    prose = sw >= GOOD_STOPWORDS or (lower >= LOWER_PROSE * n)
+    toks = text[:MEASURE_CHARS].split()
+    if len(text) > MEASURE_CHARS and len(toks) > 1:
+        toks.pop()  # a word cut in half
+    seen = len(toks)
+    firsts = list(map(_FIRST, toks))
+    stops = sum(map(STOP_WORDS.__contains__, map(str.lower, toks)))
+    caps = sum(map(str.isupper, firsts))
+    lower = sum(map(str.islower, firsts))
+    block.stops = stops
+    block.lang_words = seen
+    sw = stops / seen
+    headline = seen > 2 and caps >= HEADLINE_CAPS * seen and not _ends_sentence(text)
+    prose = sw >= GOOD_STOPWORDS or lower >= LOWER_PROSE * seen
     if block.length >= GOOD_MIN_LEN and n >= GOOD_MIN_WORDS and prose and not headline:
         block.cls = GOOD
-    elif n >= NEAR_MIN_WORDS and _ends_sentence(text) and (sw >= NEAR_STOPWORDS or lower >= LOWER_PROSE * n):
+    elif n >= NEAR_MIN_WORDS and _ends_sentence(text) and (sw >= NEAR_STOPWORDS or lower >= LOWER_PROSE * seen):
         block.cls = NEAR
     else:
         block.cls = SHORT
@@ -193,7 +202,10 @@ def _strip_suffix(title: str) -> tuple[str, str | None]:
     return title, None
 
 
-def _key(text: str) -> str:
+def _key(text: str) -> str | None:
+    """Comparison key of a short line (titles repeat); None for long blocks, which never are titles."""
+    if len(text) > TITLE_MAX_LEN:
+        return None
     return L.normalize(_strip_suffix(text)[0])
 
 
@@ -282,6 +294,8 @@ def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
     """Index of the title block: a heading-shaped line before the body, repeated ones first."""
     counts: dict[str, int] = {}
     for b in blocks:
+        if b.key is None:
+            continue
         counts[b.key] = counts.get(b.key, 0) + 1
         if b.reason == "breadcrumb":
             tail = L.normalize(re.split(r"»|›|→|>|::|\s[|/]\s|\|", b.text)[-1])
@@ -312,23 +326,25 @@ def _credit_text(text: str) -> str:
     return re.sub(r"^(?:[^:：=]{0,30})[:：=]\s*", "", text).strip() or text
 
 
-def _guess_lang(text: str) -> str | None:
-    if not text:
+def _guess_lang(blocks: list[Block], measured: list[_Block]) -> str | None:
+    """A rough language tag from the kept text: Hangul, kana or Han shares, else English stop words."""
+    sample = "".join(b.text for b in blocks[:6])[:3000]
+    if not sample:
         return None
-    sample = text[:3000]
-    if not sample.isascii():
-        hangul = sum(1 for c in sample if "\uac00" <= c <= "\ud7a3")
-        kana = sum(1 for c in sample if "\u3040" <= c <= "\u30ff")
-        han = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
-        letters = sum(1 for c in sample if c.isalpha())
+    if not sample.isascii() and cjk_count(sample):
+        hangul = len(_HANGUL_RE.findall(sample))
+        kana = len(_KANA_RE.findall(sample))
+        han = len(_HAN_RE.findall(sample))
+        letters = len(_LETTERS_RE.findall(sample))
         if letters and hangul >= 0.3 * letters:
             return "ko"
         if letters and kana >= 0.1 * letters:
             return "ja"
         if letters and han >= 0.3 * letters:
             return "zh"
-    words = _WORD_RE.findall(sample.lower())
-    if words and sum(1 for w in words if w in STOP_WORDS) >= 0.25 * len(words):
+    stops = sum(b.stops for b in measured)
+    words = sum(b.lang_words for b in measured)
+    if words and stops >= 0.25 * words:
         return "en"
     return None
 
@@ -464,7 +480,7 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
                 if m:
                     authors = [m.group(1)]
                     break
-    body_text = "\n\n".join(b.text for b in out)
+    kept = [blocks[i] for i in range(bs, be + 1) if blocks[i].reason is None]
     return Article(
         title=title,
         blocks=out,
@@ -472,7 +488,7 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
         authors=authors,
         published_at=published,
         site_name=site_name,
-        lang=_guess_lang(body_text),
+        lang=_guess_lang(out, kept),
         images=images,
         tags=list(dict.fromkeys(tags)),
         kind="text",

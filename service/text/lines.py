@@ -13,6 +13,7 @@ patterns are one precompiled alternation.
 
 from __future__ import annotations
 
+import operator
 import re
 from datetime import date
 
@@ -53,8 +54,11 @@ _MONTH_DAY_LINE_RE = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+\d{{1,2}}{_ORD}$", re.I
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}|de|van|von|bin|al|la|le))*"
 # "By Jane Doe", "Posted by admin", "Jae youngBy Jae youngJuly 10, 2025No Comments6 Mins Read"
-_BYLINE_START_RE = re.compile(r"^(?:by|posted by|written by|words by|story by|reporting by|written and reported by)\s+\S", re.I)
-_BY_ANYWHERE_RE = re.compile(r"(?:^|(?<=[a-z])|(?<=\s))By\s+(?P<name>[^\W\d_][^|•·\d]{0,60}?)(?=\s*(?:" + _MONTH + r"\s|\d|No\s+Comments?|[|•·,–—]|\s-\s|$))", re.I)
+_BYLINE_STARTS = ("by ", "posted by ", "written by ", "words by ", "story by ", "reporting by ", "written and reported by ")
+_BY_ANYWHERE_RE = re.compile(
+    r"(?:^|(?<=[a-z\s]))By\s+(?P<name>[^\W\d_][^\W\d_.'’-]*?(?:[\s.'’-]+[^\W\d_]+?){0,4}?)"
+    r"(?=\s*(?:\d|(?i:" + _MONTH + r")\s|No\s+Comments?|[|•·,–—]|\s-\s|$))"
+)
 _READ_TIME_RE = re.compile(r"\b\d+\s*(?:min|mins|minute|minutes)\.?\s+read\b|\bno\s+comments?\d|\d+\s*comments?\b.*\bread\b", re.I)
 
 _IMAGE_MD_RE = re.compile(r"^\[?!\[(?P<alt>.*)\]\((?P<src>[^\s()]*)(?:\s+[\"'][^\"']*[\"'])?\)(?:\]\([^\s()]*\))?$")
@@ -62,7 +66,14 @@ _SEP_RE = re.compile(r"\s*(?:»|›|→|>|::)\s*|\s+[|/]\s+|\s*\|\s*")
 _HOME = frozenset(("home", "홈", "main", "news", "뉴스", "start", "inicio", "accueil", "startseite"))
 _SENTENCE_END = ".!?。"
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
-_NORM_STRIP_RE = re.compile(r"[\W_\d]+$|^[\W_\d]+")
+_DIGIT_RE = re.compile(r"\d")
+_BYLINE_HINT_RE = re.compile(r"by\s|read\b|comment", re.I)
+_BREADCRUMB_CHARS_RE = re.compile(r"[»›→>|/]|::")
+_SHARE_TRIGGERS = SOCIAL_NETWORKS | {"share", "follow", "공유", "공유하기"}
+_STRIP_PUNCT = operator.methodcaller("strip", "()[]{}.,;:!?|/•·-–—\"'“”‘’")
+_YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+# Cheap substring tests that must pass before the disclaimer regex runs.
+_DISCLAIMER_HINTS = ("warranty", "liability", "as is")
 
 # One alternation for the short-line rules; the group name is the reason.
 _SHORT_RE = re.compile(
@@ -82,7 +93,6 @@ _SHORT_RE = re.compile(
     r"|(?:#[^\s#]+\s*){2,}$)"
     r"|(?P<read_more>(?:read\s+more|also\s+read|read\s+also|related|see\s+also|recommended|more\s+on\s+this)\s*[:：»>|]\s*.{0,180}$"
     r"|(?:read\s+more|continue\s+reading|read\s+the\s+full\s+(?:story|article)|click\s+here\s+to\s+read|show\s+more|load\s+more|view\s+more|더\s*보기)\W{0,3}$)"
-    r"|(?P<newsletter>.{0,60}(?:sign\s+up\s+for|subscribe\s+to|get)\s+(?:our|the)\s+.{0,40}newsletter.{0,100}$)"
     r"|(?P<menu>(?:close|open|main|toggle)?\s*(?:menu|navigation|search)\s*$|skip\s+to\s+(?:main\s+)?content\s*$"
     r"|back\s+to\s+top\s*$|scroll\s+to\s+(?:top|continue)\s*$|type\s+above\s+and\s+press\s+enter.{0,60}$"
     r"|press\s+esc\s+to\s+cancel.{0,10}$|(?:sign|log)\s*(?:in|up|out)\s*$|register\s*$|subscribe\s*(?:now)?\s*$"
@@ -97,12 +107,18 @@ _DISCLAIMER_RE = re.compile(
     r"|provides?\s+the\s+information\s+\W?as\s+is\W?\s+without",
     re.I,
 )
+_NEWSLETTER_RE = re.compile(r"(?:sign\s+up\s+for|subscribe\s+to|get)\s+(?:our|the)\s+.{0,40}newsletter", re.I)
 _COMMENT_COUNTER_RE = re.compile(r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?|글자)?\s*\)\s*$", re.I)
 
 
 def normalize(line: str) -> str:
     """Case-folded line without surrounding punctuation, digits, emoji or bullets."""
-    return _NORM_STRIP_RE.sub("", line.strip()).casefold().replace("’", "'")
+    start, end = 0, len(line)
+    while start < end and not line[start].isalpha():
+        start += 1
+    while end > start and not line[end - 1].isalpha():
+        end -= 1
+    return line[start:end].casefold().replace("’", "'")
 
 
 def image_markdown(line: str) -> tuple[str, str] | None:
@@ -116,13 +132,20 @@ def image_markdown(line: str) -> tuple[str, str] | None:
 def is_date_line(line: str) -> bool:
     """True when the line is only a date (with optional time, label or a name glued in front)."""
     s = line.strip()
-    if len(s) > 90 or not any(c.isdigit() for c in s):
+    if len(s) > 90 or not _YEAR_RE.search(s):
         return False
     return _DATE_LINE_RE.match(s) is not None
 
 
+def has_date(text: str) -> bool:
+    """True when `text` contains a full date (every form we read has a four-digit year)."""
+    return _YEAR_RE.search(text) is not None and _DATE_ANY_RE.search(text) is not None
+
+
 def parse_date(text: str) -> str | None:
     """The first date in `text` as ISO 8601 (YYYY-MM-DD), or None."""
+    if not _YEAR_RE.search(text):
+        return None
     for m in _DATE_ANY_RE.finditer(text):
         g = m.groupdict()
         try:
@@ -155,14 +178,15 @@ def is_byline(line: str) -> bool:
     s = line.strip()
     if len(s) > 160:
         return False
-    if _READ_TIME_RE.search(s):
+    low = s.lower()
+    if ("read" in low or "comment" in low) and _READ_TIME_RE.search(s):
         return True
-    if _BYLINE_START_RE.match(s):
+    if low.startswith(_BYLINE_STARTS):
         # "By Jane Doe", "By Jane Doe, Reuters | July 1, 2025": a name, not a sentence.
-        words = s.split()
-        return len(words) <= 14 and s[-1] not in _SENTENCE_END or _DATE_ANY_RE.search(s) is not None
-    m = _BY_ANYWHERE_RE.search(s)
-    return m is not None and _DATE_ANY_RE.search(s) is not None and len(s.split()) <= 20
+        return len(s.split()) <= 14 and s[-1] not in _SENTENCE_END or has_date(s)
+    if "by " not in low or len(s.split()) > 20 or not has_date(s):
+        return False
+    return _BY_ANYWHERE_RE.search(s) is not None
 
 
 def is_share_row(line: str) -> bool:
@@ -170,12 +194,12 @@ def is_share_row(line: str) -> bool:
     s = line.strip()
     if len(s) > 160:
         return False
-    tokens = [t.casefold() for t in _TOKEN_RE.findall(s)]
-    if not tokens or len(tokens) > 20:
+    tokens = [t for t in map(_STRIP_PUNCT, s.lower().split()) if t]
+    if not tokens or len(tokens) > 20 or tokens[0] not in SHARE_WORDS:
         return False
     hit = False
     for t in tokens:
-        if t in SOCIAL_NETWORKS or t in ("share", "follow", "공유", "공유하기"):
+        if t in _SHARE_TRIGGERS:
             hit = True
         elif t not in SHARE_WORDS and not t.isdigit():
             return False
@@ -184,7 +208,7 @@ def is_share_row(line: str) -> bool:
 
 def is_breadcrumb(line: str) -> bool:
     s = line.strip()
-    if len(s) > SHORT_LINE or not any(c in s for c in "»›→>|/:"):
+    if len(s) > SHORT_LINE or not _BREADCRUMB_CHARS_RE.search(s):
         return False
     parts = [p for p in _SEP_RE.split(s) if p]
     if len(parts) < 2:
@@ -215,33 +239,35 @@ def line_reason(line: str) -> str | None:
     first = s[0]
     if first in "![" and image_markdown(s):
         return "image_markdown"
-    if n > MEDIUM_LINE:
-        return "disclaimer" if _DISCLAIMER_RE.search(s) else None
-    if _DISCLAIMER_RE.search(s):
+    low = s.lower()
+    if any(h in low for h in _DISCLAIMER_HINTS) and _DISCLAIMER_RE.search(s):
         return "disclaimer"
+    if n > MEDIUM_LINE:
+        return None
     if n > SHORT_LINE:
-        if first in "©ⓒ" or (n < 300 and "all rights reserved" in s.lower()):
+        if first in "©ⓒ" or (n < 300 and "all rights reserved" in low):
             return "copyright"
         return korean_tail_reason(s) if n <= 250 and not s.isascii() else None
     m = _SHORT_RE.match(s)
     if m:
         return m.lastgroup
-    if _COMMENT_COUNTER_RE.search(s):
+    if s[-1] == ")" and _COMMENT_COUNTER_RE.search(s):
         return "comment_prompt"
     if not s.isascii():
         tail = korean_tail_reason(s)
         if tail:
             return tail
-    if "all rights reserved" in s.lower():
+    if "all rights reserved" in low:
         return "copyright"
+    if "newsletter" in low and _NEWSLETTER_RE.search(s):
+        return "newsletter"
     if is_chrome_heading(s):
         return "chrome_heading"
     if is_byline(s):
         return "byline"
-    if any(c.isdigit() for c in s) and is_date_line(s):
-        return "date"
-    if _MONTH_DAY_LINE_RE.match(s):
-        return "date"
+    if n <= 90 and _DIGIT_RE.search(s):
+        if (_YEAR_RE.search(s) and _DATE_LINE_RE.match(s)) or _MONTH_DAY_LINE_RE.match(s):
+            return "date"
     if is_share_row(s):
         return "share"
     if is_breadcrumb(s):
