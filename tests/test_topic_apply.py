@@ -206,3 +206,21 @@ def test_every_seed_is_relevant_through_clean_and_process(name):
         pytest.skip(f"extraction not available: {e}")
     assert result.label == "relevant", (result.score, result.article.relevance["evidence"][:5])
     assert result.article.relevance["label"] == "relevant"
+
+
+def test_an_off_topic_page_keeps_its_short_lines():
+    # a meal plan: its short headings are lifestyle words, and they are its content
+    blocks = [Block("paragraph", "This plan follows the same nutrition rules as the last one, so no need to recalculate anything.")]
+    for _ in range(4):
+        blocks += [
+            Block("heading", "Pre-Workout Meal", level=3),
+            Block("paragraph", "Eat 60–90 minutes before your workout"),
+            Block("heading", "Post-Workout Meal", level=3),
+            Block("paragraph", "Eat 1–2 hours after your workout"),
+            Block("paragraph", "Two eggs, a cup of asparagus and half a sweet potato, with a teaspoon of olive oil for the pan."),
+        ]
+    article = Article(title="Meal prep for the second month", blocks=list(blocks))
+    label, _ = apply_relevance(article, None)
+    assert label == "off_topic"
+    assert article.blocks == blocks and "off_topic" not in article.stats.removed
+    assert drop_off_topic_runs(blocks, [default_profile()], title=article.title) == (blocks, 0)

@@ -121,7 +121,7 @@ def run_explain(args: argparse.Namespace) -> int:
         article = clean(page, url=args.url)
     except UnprocessablePage as e:
         return _err(f"{args.path}: unprocessable page ({e.reason}): {e}")
-    kept, dropped = drop_off_topic_runs(article.blocks, [profile])
+    kept, dropped = drop_off_topic_runs(article.blocks, [profile], title=article.title)
     text = "\n\n".join(b.text for b in kept)
     r = score(text, title=article.title, profile=profile)
     if args.json:

@@ -43,7 +43,10 @@ def _headline_like(text: str, max_chars: float) -> bool:
     t = text.strip()
     if not t or len(t) > max_chars or "\n" in t:
         return False
-    # more than one full sentence is prose, not a headline
+    # a sentence that ends with a full stop is prose; headlines do not end so
+    # (a teaser cut off with "..." or "…" still counts as a headline)
+    if t.endswith(".") and not t.endswith("..."):
+        return False
     return len(re.findall(r"[.!?](?:\s|$)", t)) <= 1
 
 
@@ -71,14 +74,17 @@ def _clearly_off_topic(text: str, profiles: Sequence[Profile]) -> bool:
     return r.role("negative") >= p.blocks["negative_min"]
 
 
-def drop_off_topic_runs(blocks: Sequence[Any], profiles: Sequence[Profile]) -> tuple[list[Any], int]:
+def drop_off_topic_runs(
+    blocks: Sequence[Any], profiles: Sequence[Profile], title: str | None = None
+) -> tuple[list[Any], int]:
     """Return (kept blocks, number dropped).
 
     A run is a maximal sequence of blocks that are each a clearly off-topic
     headline-like block or a date next to one. A run is dropped when it holds
     at least two off-topic headlines, or one headline with its date. Nothing is
-    dropped when the runs would be more than `max_share` of the text: then they
-    are the article, not a sidebar.
+    dropped when the runs would be more than `max_share` of the text (then they
+    are the article, not a sidebar), nor when what is left is not relevant to
+    any profile (an off-topic page keeps its content).
     """
     if not blocks or not profiles:
         return list(blocks), 0
@@ -124,6 +130,12 @@ def drop_off_topic_runs(blocks: Sequence[Any], profiles: Sequence[Profile]) -> t
     if not dropped_chars or (total and dropped_chars / total > cfg["max_share"]):
         return list(blocks), 0
     kept = [b for b, d in zip(blocks, drop) if not d]
+    # Sidebars are only cleaned out of articles winnow will publish as relevant.
+    # A page that is itself off-topic (a K-pop story, a workout plan) keeps all
+    # its blocks: its short lines are its content, not a sidebar.
+    text = "\n\n".join(b.text for b in kept)
+    if not any(score(text, title=title, profile=p).label != OFF_TOPIC for p in profiles):
+        return list(blocks), 0
     return kept, n - len(kept)
 
 
@@ -150,7 +162,7 @@ def apply_relevance(article: Article, profiles: Any = None) -> tuple[str, float]
     plist = _as_profiles(profiles)
     if not plist:
         return "relevant", 1.0
-    kept, dropped = drop_off_topic_runs(article.blocks, plist)
+    kept, dropped = drop_off_topic_runs(article.blocks, plist, title=article.title)
     if dropped:
         article.blocks = kept
         article.stats.count(REASON, dropped)
