@@ -99,13 +99,19 @@ def _site_keys(site_name: str | None, url: str | None) -> tuple[str, ...]:
     """Normalized spellings of the site's name: "asiatimes", "cnn", "skynews"."""
     keys: list[str] = []
     if site_name:
-        k = _key(site_name)
-        if len(k) >= 2:
-            keys.append(k)
-            if k.startswith("the") and len(k) > 6:
-                keys.append(k[3:])
+        names = [site_name] + [p for p in _SEP.split(site_name) if p != site_name]
+        for name in names:
+            k = _key(name)
+            if len(k) >= 2:
+                keys.append(k)
+                if k.startswith("the") and len(k) > 6:
+                    keys.append(k[3:])
     host = _host(url)
     if host:
+        parts = host.split(".")
+        while len(parts) > 2 and parts[0] in _GENERIC_LABELS:
+            parts = parts[1:]
+        keys.append(_key(".".join(parts)))  # "nj.com" -> "njcom"
         labels = [lab for lab in host.split(".") if lab and lab not in _GENERIC_LABELS and not lab.isdigit()]
         for lab in labels:
             k = _key(lab)
@@ -598,9 +604,15 @@ def _meta_map(tree: LexborHTMLParser) -> dict[str, list[str]]:
     """
     out: dict[str, list[str]] = {}
     head = tree.head
-    nodes = head.css("meta") if head is not None else []
-    if len(nodes) < 2:  # no head, or metas pushed into the body by broken markup
-        nodes = tree.css("meta")
+    out = _read_metas(head.css("meta") if head is not None else [])
+    if not ("og:title" in out or "description" in out or "twitter:title" in out):
+        # no head, or broken markup closed it early and pushed the metas into the body
+        out = _read_metas(tree.css("meta"))
+    return out
+
+
+def _read_metas(nodes) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
     for node in nodes:
         attrs = node.attributes
         content = attrs.get("content")
