@@ -109,3 +109,12 @@ def test_a_term_in_two_groups_counts_for_both(tmp_path):
     groups = {e.group for e in r.evidence if e.kind == "term"}
     assert groups == {"korea", "ships"}
     assert r.label == "relevant"
+
+
+def test_profiles_pickle_for_the_process_pool():
+    import pickle
+
+    p = default_profile()
+    q = pickle.loads(pickle.dumps(p))
+    text = "Trump threatens new tariffs on South Korean steel"
+    assert score(text, profile=q) == score(text, profile=p)
