@@ -474,7 +474,7 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
     if not out:
         raise UnprocessablePage("no_content", "no article text found in the page text")
     if not authors:
-        for b in blocks[bs : be + 1]:
+        for b in blocks[bs:ce]:
             if b.reason == "korean_tail":
                 m = _REPORTER_RE.search(b.text)
                 if m:

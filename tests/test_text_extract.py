@@ -1,0 +1,165 @@
+"""Page-text extraction on small hand-written pages: the rules are general, not seed-shaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.errors import UnprocessablePage
+from service.text.extract import extract_text
+
+P1 = (
+    "Officials from both countries met in Washington on Tuesday to discuss the future of the alliance, "
+    "according to people familiar with the talks, and agreed to continue the negotiations next month."
+)
+P2 = (
+    "The two sides did not reach a final agreement on cost sharing, but they said the meeting had been "
+    "productive and that a joint statement would be issued once the remaining details were settled."
+)
+P3 = (
+    "Analysts said the outcome would depend largely on the domestic politics of both countries, which have "
+    "become more volatile in recent months as elections approach in each of them."
+)
+
+
+def kinds(article):
+    return [(b.kind, b.text[:30]) for b in article.blocks]
+
+
+def test_related_list_after_body_is_chrome_even_on_topic():
+    page = "\n\n".join(
+        [
+            "Allies resume talks on cost sharing | Example News",
+            P1,
+            P2,
+            P3,
+            "Related Posts",
+            "Seoul and Washington resume talks on troop costs",
+            "March 3, 2025",
+            "Korea, US agree to hold another round of tariff negotiations",
+            "March 2, 2025",
+        ]
+    )
+    article = extract_text(page, url=None)
+    assert article.title == "Allies resume talks on cost sharing"
+    assert article.site_name == "Example News"
+    assert [b.text for b in article.blocks] == [P1, P2, P3]
+    assert article.stats.removed["headline_list"] == 4
+    assert article.stats.removed["chrome_heading"] == 1
+
+
+def test_subheadings_lists_and_quotes_inside_the_body():
+    page = "\n".join(
+        [
+            "Allies resume talks",
+            P1,
+            "What comes next",
+            P2,
+            "- Cost sharing for the troops stationed in the country.",
+            "- Tariffs on steel, cars and semiconductors.",
+            "> We will not accept an unfair deal, the minister said in a statement on Tuesday.",
+            P3,
+        ]
+    )
+    article = extract_text(page, url=None)
+    assert [b.kind for b in article.blocks] == ["paragraph", "heading", "paragraph", "list_item", "list_item", "quote", "paragraph"]
+    assert article.blocks[1].level == 2
+    assert article.blocks[3].text == "Cost sharing for the troops stationed in the country."
+    assert article.text == "\n\n".join(b.text for b in article.blocks)
+
+
+def test_menus_share_rows_and_byline_around_the_body_go():
+    page = "\n".join(
+        [
+            "Skip to content",
+            "Menu",
+            "• World",
+            "• Business",
+            "• Opinion",
+            "Allies resume talks on cost sharing",
+            "By Jane Doe | March 3, 2025",
+            "Share Facebook Twitter Email",
+            P1,
+            P2,
+            "Photo: Reuters",
+            P3,
+            "Tags: alliance, defense, cost sharing",
+            "© 2025 Example Media. All rights reserved.",
+        ]
+    )
+    article = extract_text(page, url=None)
+    assert [b.text for b in article.blocks] == [P1, P2, P3]
+    assert article.title == "Allies resume talks on cost sharing"
+    assert article.authors == ["Jane Doe"]
+    assert article.published_at == "2025-03-03"
+    assert article.tags == ["alliance", "defense", "cost sharing"]
+    assert article.images and article.images[0].credit == "Reuters"
+
+
+def test_hard_wrapped_paragraphs_are_joined():
+    wrapped = "Officials from both countries met in Washington on Tuesday to\ndiscuss the future of the alliance, according to people familiar\nwith the talks, and agreed to continue the negotiations next month."
+    article = extract_text("Talks resume in Washington\n\n" + wrapped + "\n\n" + P2, url=None)
+    assert article.blocks[0].text == P1
+    assert article.title == "Talks resume in Washington"
+
+
+KO_P1 = (
+    "한국과 미국은 10일 워싱턴에서 고위급 회의를 열고 방위비 분담과 관세 문제를 논의했다. "
+    "양측은 다음 달 후속 협상을 이어가기로 합의했다고 외교부가 밝혔다."
+)
+KO_P2 = (
+    "정부 관계자는 이번 회의에서 구체적인 합의에 이르지는 못했지만 양국이 동맹의 중요성을 재확인했다며 "
+    "조만간 공동 성명을 발표할 예정이라고 말했다."
+)
+
+
+def test_korean_page_tail_lines_and_reporter():
+    page = "\n".join(
+        [
+            "한미, 방위비·관세 고위급 회의 개최",
+            "입력 2025.07.10 14:30",
+            KO_P1,
+            KO_P2,
+            "홍길동 기자 hong@example.co.kr",
+            "기사제보 및 보도자료 press@example.co.kr",
+            "<저작권자 © 예시뉴스, 무단 전재 및 재배포 금지>",
+            "많이 본 뉴스",
+            "한미 정상회담 다음 달 개최",
+            "2025.07.09",
+            "관세 협상 타결 임박",
+            "2025.07.08",
+        ]
+    )
+    article = extract_text(page, url=None)
+    assert [b.text for b in article.blocks] == [KO_P1, KO_P2]
+    assert article.title == "한미, 방위비·관세 고위급 회의 개최"
+    assert article.published_at == "2025-07-10"
+    assert article.authors == ["홍길동"]
+    assert article.lang == "ko"
+    assert article.stats.removed["korean_tail"] == 3
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Home\nNews\nSports\nWeather",
+        "Share Facebook Twitter\n\nJuly 10, 2025\n\n© 2025 Example",
+        "abc",
+        "Related Posts\nSeoul and Washington resume talks\nMarch 3, 2025\nTariff talks continue\nMarch 2, 2025",
+    ],
+)
+def test_pages_without_prose_raise_no_content(page):
+    with pytest.raises(UnprocessablePage) as e:
+        extract_text(page, url=None)
+    assert e.value.reason == "no_content"
+
+
+def test_short_news_brief_is_kept():
+    page = "Brief: talks resume\n\nSeoul and Washington will resume tariff talks next week, officials said."
+    article = extract_text(page, url=None)
+    assert article.text == "Seoul and Washington will resume tariff talks next week, officials said."
+
+
+def test_lone_surrogates_and_control_characters_do_not_break_extraction():
+    page = "Title of the page here\n\n" + P1.replace("Washington", "Wash\ud800ington") + "\x00\n\n" + P2
+    article = extract_text(page, url=None)
+    assert len(article.blocks) == 2
