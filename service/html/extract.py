@@ -19,6 +19,7 @@ from ..errors import UnprocessablePage
 from .blocks import RawBlock, read_blocks, strip_chrome
 from .body import find_body, outermost
 from .figures import take_figures
+from .guard import limit_depth
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
 
@@ -74,6 +75,7 @@ def _rule(url):
         return None
 
 
+FALLBACK_MIN = 60  # weight a block needs when the page has no paragraphs to vote with
 BIG = 2000  # weight above which a matched element is checked against the page's size
 
 
@@ -135,7 +137,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     """Extract the article of an HTML page. Raises UnprocessablePage("no_content") if there is none."""
     stats = Stats()
     try:
-        tree = LexborHTMLParser(html)
+        tree = LexborHTMLParser(limit_depth(html))
     except Exception as e:  # Lexbor refused the input
         raise UnprocessablePage("no_content", f"the HTML could not be parsed: {e}") from None
     rule = _rule(url)
@@ -160,6 +162,8 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         # vote, so they go before it (a few cheap selectors over the whole page)
         _decompose_guarded(root, PRE_SCORING, 1 / 3, stats, "comments")
         nodes, how = find_body(root)
+        if not nodes:  # no paragraph anywhere: read the page itself, keep only substantial blocks
+            nodes, how = [root], "fallback"
 
     images: list[Image] = []
     blocks: list[Block] = []
@@ -173,7 +177,13 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats, body_weight // 2)
         title = meta.title if meta else None
-        blocks = _filter(read_blocks(nodes), title, stats)
+        raw = read_blocks(nodes)
+        if how == "fallback":
+            short = [b for b in raw if weight(b.text) < FALLBACK_MIN]
+            if short:
+                stats.count("short", len(short))
+                raw = [b for b in raw if weight(b.text) >= FALLBACK_MIN]
+        blocks = _filter(raw, title, stats)
 
     ld_body = meta.json_ld_body if meta else None
     if ld_body:
