@@ -759,8 +759,9 @@ def _unstub(candidates: list[str], keys: tuple[str, ...]) -> str | None:
 
 
 _DATE_ATTRS = ("datetime", "data-seconds", "data-timestamp", "data-date-time", "data-datetime", "content", "data-published")
-_BYLINE_SELECTOR = '[itemprop~="author"], [rel~="author"], .byline, .author, .author-name, .byline__name'
-_TIME_SELECTOR = '[itemprop~="datePublished"], time[pubdate], article time[datetime]'
+# Visible fallbacks, cheapest first (attribute selectors cost Lexbor half what class lists do).
+_BYLINE_SELECTORS = ('[itemprop~="author"], [rel~="author"]', ".byline, .author, .author-name, .byline__name")
+_TIME_SELECTORS = ('[itemprop~="datePublished"]', "time[pubdate], article time[datetime]")
 
 
 def extract_metadata(
@@ -837,12 +838,14 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
                 authors.extend(split_authors(value, site_keys=keys))
             if authors:
                 break
-    if not authors:
-        for node in tree.css(_BYLINE_SELECTOR)[:5]:
+    for selector in _BYLINE_SELECTORS if not authors else ():
+        for node in tree.css(selector)[:5]:
             value = node.attributes.get("content") if node.tag == "meta" else node.text(deep=True, separator=" ")
             authors = split_authors(value, site_keys=keys, byline=True)
             if authors:
                 break
+        if authors:
+            break
     seen: set[str] = set()
     authors = [a for a in authors if not (a.casefold() in seen or seen.add(a.casefold()))][:10]
 
@@ -871,11 +874,12 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
     if rule_date and not (published and published.startswith(rule_date)):
         published = rule_date  # the rule gave only a day: a meta timestamp of that day is more precise
     if not published:
-        published = parse_date(_select_text(tree, (_TIME_SELECTOR,), ("datetime", "content")))
+        published = parse_date(_select_text(tree, _TIME_SELECTORS, ("datetime", "content")))
 
     # canonical URL
     canonical = None
-    link = tree.css_first('link[rel~="canonical" i]')
+    head = tree.head
+    link = head.css_first('link[rel~="canonical" i]') if head is not None else None
     if link is not None:
         canonical = _resolve_url(link.attributes.get("href"), url)
     if not canonical:
@@ -915,7 +919,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
         caption = _first(meta, "og:image:alt", "twitter:image:alt", limit=1000)
         credit = None
     if not src:
-        node = tree.css_first('link[rel~="image_src" i]')
+        node = head.css_first('link[rel~="image_src" i]') if head is not None else None
         src = node.attributes.get("href") if node is not None else None
     lead_image = None
     if src:
