@@ -135,8 +135,13 @@ def test_evidence_names_terms_groups_roles_and_rules():
     assert terms["steel"].group == "trade"
     rules = [e for e in r.evidence if e.kind == "rule"]
     assert rules[0].name == "korea+us+theme" and rules[0].weight > 0
-    # rules first, largest effect first; then terms by weight
-    assert r.evidence[: len(rules)] == tuple(rules)
+    groups = {e.name: e for e in r.evidence if e.kind == "group"}
+    assert groups["trade"].role == "theme"
+    # trade = tariff* + steel (each 0.8 x title weight 3 = 2.4), capped at the group's cap of 3
+    assert terms["tariff*"].weight == pytest.approx(2.4) and terms["steel"].weight == pytest.approx(2.4)
+    assert groups["trade"].weight == pytest.approx(3.0)
+    # rules first (largest effect first), then groups, then terms by weight
+    assert [e.kind for e in r.evidence] == sorted((e.kind for e in r.evidence), key=["rule", "group", "term"].index)
     weights = [e.weight for e in r.evidence if e.kind == "term"]
     assert weights == sorted(weights, reverse=True)
     d = r.to_dict()

@@ -139,16 +139,16 @@ def drop_off_topic_runs(
     return kept, n - len(kept)
 
 
-# article.relevance keeps every rule and the strongest terms; `winnow relevance
+# article.relevance keeps every rule and group and the strongest terms; `winnow relevance
 # explain` shows them all
 MAX_TERMS = 20
 
 
 def _relevance_dict(r: Relevance, topics: dict[str, float]) -> dict[str, Any]:
     d = r.to_dict()
-    rules = [e for e in d["evidence"] if e["kind"] == "rule"]
+    head = [e for e in d["evidence"] if e["kind"] != "term"]
     terms = [e for e in d["evidence"] if e["kind"] == "term"]
-    d["evidence"] = rules + terms[:MAX_TERMS]
+    d["evidence"] = head + terms[:MAX_TERMS]
     d["topics"] = topics
     return d
 

@@ -25,11 +25,13 @@ HEADLINE_TOKENS = 40
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One thing that moved the score: a matched term or a fired rule."""
+    """One thing that moved the score: a fired rule, a group's total, or a matched term."""
 
-    kind: str  # "term" or "rule"
-    name: str  # the term as written in the profile, or the rule's roles joined by "+"
-    weight: float  # term: evidence it added to its group; rule: what it added to the raw score
+    kind: str  # "rule", "group" or "term"
+    name: str  # the rule's roles joined by "+", the group's name, or the term as written in the profile
+    # rule: what it added to the raw score; group: its evidence (after its cap);
+    # term: the evidence it added to its group (weight x position weights)
+    weight: float
     group: str | None = None
     role: str | None = None
     count: int = 0  # how many times the term occurred (terms only)
@@ -38,6 +40,8 @@ class Evidence:
         d: dict[str, Any] = {"kind": self.kind, "name": self.name, "weight": round(self.weight, 4)}
         if self.kind == "term":
             d.update(group=self.group, role=self.role, count=self.count)
+        elif self.kind == "group":
+            d.update(role=self.role)
         return d
 
 
@@ -208,12 +212,14 @@ def _finish(profile: Profile, hits: dict[Term, list[float]]) -> Relevance:
             group_ev[gi] += ev
             term_ev.append(Evidence("term", t.text, ev, g.name, g.role, int(c)))
     role_ev: dict[str, float] = dict.fromkeys(profile.roles, 0.0)
+    group_out: list[Evidence] = []
     for gi, ev in enumerate(group_ev):
         if ev:
             g = groups[gi]
             if g.cap is not None and ev > g.cap:
                 ev = g.cap
             role_ev[g.role] += ev
+            group_out.append(Evidence("group", g.name, ev, g.name, g.role))
     sat = profile.saturation
     act = {r: 1.0 - math.exp(-e / sat[r]) for r, e in role_ev.items()}
     raw = 0.0
@@ -228,11 +234,12 @@ def _finish(profile: Profile, hits: dict[Term, list[float]]) -> Relevance:
     s = raw / (raw + sc["scale"]) if raw > 0 else 0.0
     label = RELEVANT if s >= sc["threshold"] else OFF_TOPIC
     rule_ev.sort(key=lambda e: -abs(e.weight))
+    group_out.sort(key=lambda e: (-e.weight, e.name))
     term_ev.sort(key=lambda e: (-e.weight, e.name))
     return Relevance(
         label=label,
         score=s,
-        evidence=tuple(rule_ev + term_ev),
+        evidence=tuple(rule_ev + group_out + term_ev),
         topic=profile.name,
         roles=tuple((r, a) for r, a in act.items()),
     )
