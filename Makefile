@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/extraction.py
+	$(PY) bench/relevance.py
 
 clean-venv:
 	rm -rf $(VENV)
