@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .body import outermost
 from .measure import squash, weight
 from .vocab import CHROME
 
@@ -41,15 +42,19 @@ class RawBlock:
 
 
 def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
-    """Decompose chrome elements inside `nodes`, counting each by reason."""
+    """Decompose chrome elements inside `nodes`, counting each by reason.
+
+    Matches are collected first and only the outermost are decomposed: a node
+    inside a decomposed one is freed memory and must never be touched again.
+    """
     for reason, selector in CHROME.items():
         if reasons is not None and reason not in reasons:
             continue
         for node in nodes:
-            for el in node.css(selector):
-                if el.parent is None:  # already removed with an ancestor
-                    continue
-                if el.tag in ("body", "html"):
+            own = node.mem_id
+            doomed = []
+            for el in node.css(selector):  # Lexbor's css() includes the node itself
+                if el.mem_id == own or el.tag in ("body", "html"):
                     continue
                 w = weight(el.text())
                 if w > guard_weight:
@@ -59,8 +64,11 @@ def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
                     links = sum(len(a.text()) for a in el.css("a"))
                     if links < 0.3 * w:
                         continue
-                el.decompose()
-                stats.count(reason)
+                doomed.append(el)
+            if doomed:
+                for el in outermost(doomed):
+                    el.decompose()
+                    stats.count(reason)
 
 
 class _Walker:

@@ -54,7 +54,11 @@ _STUB = re.compile(
     r"reuters|afp|file photo.*|back to top|top of page)\W*$",
     re.I,
 )
-_TAIL = re.compile(r"무단\s?전재|재배포\s?금지|기사제보|all rights reserved|copyright\s?(©|\(c\))", re.I)
+_TAIL = re.compile(
+    r"무단\s?전재|재배포\s?금지|기사제보|^\S{2,5}\s?(기자|특파원)\s*[\w.+-]+@[\w-]+\.[\w.]+$|"
+    r"all rights reserved|copyright\s?(©|\(c\))",
+    re.I,
+)
 
 
 def _metadata(tree, url, rule):
@@ -80,10 +84,15 @@ BIG = 2000  # weight above which a matched element is checked against the page's
 
 
 def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: str) -> None:
-    """Decompose matches of `selector` under `root`, except ones holding over `share` of its text."""
+    """Decompose matches of `selector` under `root`, except ones holding over `share` of its text.
+
+    Only the outermost matches are decomposed (descendants of a decomposed node are freed).
+    """
     root_weight = None
-    for el in root.css(selector):
-        if el.parent is None or el.tag in ("html", "body"):
+    own = root.mem_id
+    doomed = []
+    for el in root.css(selector):  # Lexbor's css() includes `root` itself when it matches
+        if el.mem_id == own or el.tag in ("html", "body"):
             continue
         if share:
             w = weight(el.text())
@@ -92,8 +101,11 @@ def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: 
                     root_weight = weight(root.text())
                 if w > share * root_weight:
                     continue
-        el.decompose()
-        stats.count(reason)
+        doomed.append(el)
+    if doomed:
+        for el in outermost(doomed):
+            el.decompose()
+            stats.count(reason)
 
 
 def _filter(raw: list[RawBlock], title: str | None, stats: Stats) -> list[Block]:

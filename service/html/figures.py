@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from ..article import Image
+from .body import outermost
 from .measure import squash
 
 FIGURES = 'figure, [class*="wp-caption" i], [class*="photo" i][class*="wrap" i], table[class*="photo" i], [class*="image-container" i], [class*="img-container" i]'
@@ -38,22 +39,20 @@ def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
     """Read and remove figures inside `nodes`; return their images in order."""
     images: list[Image] = []
     for node in nodes:
-        for fig in node.css(FIGURES):
-            if fig.parent is None:
-                continue
-            text = fig.text()
-            if len(text) > 4 * MAX_CAPTION:  # a wrapper misnamed "photo": not a figure
-                continue
+        # a wrapper misnamed "photo" holds text, not a figure; a figure inside a figure goes with it
+        figs = [f for f in node.css(FIGURES) if f.mem_id != node.mem_id and len(f.text()) <= 4 * MAX_CAPTION]
+        for fig in outermost(figs):
+            own = fig.mem_id
             credit = None
-            for c in fig.css(CREDITS):
-                if c.parent is not None:
-                    credit = squash(c.text()) or credit
-                    c.decompose()
+            credits = [c for c in fig.css(CREDITS) if c.mem_id != own]  # css() includes the figure itself
+            for c in outermost(credits):
+                credit = squash(c.text()) or credit
+                c.decompose()
             caption = None
-            for c in fig.css(CAPTIONS):
-                if c.parent is not None:
-                    caption = squash(c.text()) or caption
-                    c.decompose()
+            captions = [c for c in fig.css(CAPTIONS) if c.mem_id != own]
+            for c in outermost(captions):
+                caption = squash(c.text()) or caption
+                c.decompose()
             if caption is None:
                 caption = squash(fig.text()) or None
             if caption and len(caption) > MAX_CAPTION:
