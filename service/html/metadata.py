@@ -411,6 +411,8 @@ _ROLE_WORDS = frozenset(
     "national foreign international business sports opinion analysis profile editorial".split()
 )
 _CREDENTIALS = frozenset("md ms phd rdn rd mph msc ma ba mba jd rn cpt dr jr sr ii iii".split())
+_HAS_DIGIT = re.compile(r"\d")
+_BY_HINT = re.compile(r"\b(?:by|von|par|por)\b")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$")
 
 
@@ -438,20 +440,24 @@ def split_authors(value: Any, *, site_keys: tuple[str, ...] = (), byline: bool =
         return []
     if byline:
         s = _BYLINE_CUT.split(s, maxsplit=1)[0]
-    s = _HANDLE.sub(" ", _EMAIL.sub(" ", s))
+    if "@" in s:
+        s = _HANDLE.sub(" ", _EMAIL.sub(" ", s))
     out: list[str] = []
     for part in _AUTHOR_SPLIT.split(s):
         if not part:
             continue
         part = part.strip(" .:-–—()[]\"'")
-        part = _BY_PREFIX.sub("", part).strip(" .:-–—()[]\"'")
-        part = _KO_ROLE.sub("", part).strip()
-        if not part or len(part) > 60 or len(part.split()) > 5:
+        low = part.lower()
+        if ":" in part or _BY_HINT.search(low):  # cheap test before the prefix pattern
+            part = _BY_PREFIX.sub("", part).strip(" .:-–—()[]\"'")
+        if not part.isascii():
+            part = _KO_ROLE.sub("", part).strip()
+        if not part or len(part) > 60 or part.count(" ") > 4:
             continue
         low = part.lower()
         if _looks_like_url(part) or _SLUG.match(part):
             continue
-        if any(ch.isdigit() for ch in part) or not any(ch.isalpha() for ch in part):
+        if _HAS_DIGIT.search(part) or not any(ch.isalpha() for ch in part):
             continue
         words = [w.strip(".,") for w in low.split()]
         if words[-1] in _ROLE_TAIL or all(w in _ROLE_WORDS for w in words):
