@@ -273,3 +273,11 @@ def test_any_json_ld_shape_gives_metadata(obj):
     doc = {"@type": "NewsArticle", "headline": "H", "author": obj, "image": obj, "keywords": obj, "@graph": [obj]}
     m = meta_of(f"<html><head>{ld(doc)}{ld(obj)}</head></html>")
     assert isinstance(m, Metadata)
+
+
+def test_date_from_a_non_article_json_ld_node_and_visible_publish_date():
+    page = {"@type": "WebPage", "datePublished": "2025-07-05T08:00:00Z", "name": "x"}
+    assert meta_of(f"<html><head>{ld(page)}</head></html>").published_at == "2025-07-05T08:00:00+00:00"
+    html = """<html><head><script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}</script></head>
+    <body><div class="publish-date">Published 11:11 PM EST Nov 19, 2019</div></body></html>"""
+    assert meta_of(html).published_at == "2019-11-19T23:11:00-05:00"

@@ -125,3 +125,14 @@ def test_split_authors(raw, kw, want):
 )
 def test_normalize_lang(raw, want):
     assert normalize_lang(raw) == want
+
+
+@pytest.mark.parametrize(
+    "raw, iso",
+    [
+        ("Published 11:11 PM EST Nov 19, 2019", "2019-11-19T23:11:00-05:00"),
+        ("Published 10:02 AM EST Nov 19, 2019", "2019-11-19T10:02:00-05:00"),
+    ],
+)
+def test_parse_date_time_before_day(raw, iso):
+    assert parse_date(raw) == iso

@@ -260,6 +260,11 @@ _MONTH_FIRST = re.compile(
 _DAY_FIRST = re.compile(
     r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)" + _TIME, re.I
 )
+_TIME_FIRST = re.compile(  # "11:11 PM EST Nov 19, 2019" (Gannett and others)
+    r"\b(?P<H>\d{1,2}):(?P<M>\d{2})\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*(?P<tz>[A-Z]{2,4}\b)?[\s,]+"
+    r"(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})(?!\d)",
+    re.I,
+)
 _EPOCH = re.compile(r"^\d{9,10}(?:\d{3})?$")
 
 
@@ -354,7 +359,7 @@ def parse_date(value: Any) -> str | None:
                 dt = None
             if dt is not None and 1970 <= dt.year <= 2100:
                 return dt.isoformat(timespec="seconds")
-        for rx in (_MONTH_FIRST, _DAY_FIRST):
+        for rx in (_TIME_FIRST, _MONTH_FIRST, _DAY_FIRST):
             m = rx.search(s)
             if m:
                 mon = _MONTHS.get(m["mon"].lower().rstrip("."))
@@ -550,10 +555,11 @@ def _salvage(s: str) -> dict:
 class _JsonLd:
     """The article node and the organisations found in a page's JSON-LD."""
 
-    __slots__ = ("article", "orgs", "ids", "count")
+    __slots__ = ("article", "orgs", "ids", "count", "dated")
 
     def __init__(self) -> None:
         self.article: dict | None = None
+        self.dated: list[Any] = []  # datePublished of other nodes (WebPage, ClaimReview ...), in order
         self.orgs: list[dict] = []
         self.ids: dict[str, dict] = {}
         self.count = 0
@@ -577,6 +583,8 @@ class _JsonLd:
                 self.article = obj
         elif types & _ORG_TYPES:
             self.orgs.append(obj)
+        elif "datePublished" in obj and len(self.dated) < 5:
+            self.dated.append(obj["datePublished"])
         for key in ("@graph", "mainEntity", "itemReviewed", "about"):
             child = obj.get(key)
             if isinstance(child, (dict, list)):
@@ -767,7 +775,11 @@ def _unstub(candidates: list[str], keys: tuple[str, ...]) -> str | None:
 _DATE_ATTRS = ("datetime", "data-seconds", "data-timestamp", "data-date-time", "data-datetime", "content", "data-published")
 # Visible fallbacks, cheapest first (attribute selectors cost Lexbor half what class lists do).
 _BYLINE_SELECTORS = ('[itemprop~="author"], [rel~="author"]', ".byline, .author, .author-name, .byline__name")
-_TIME_SELECTORS = ('[itemprop~="datePublished"]', "time[pubdate], article time[datetime]")
+_TIME_SELECTORS = (
+    '[itemprop~="datePublished"]',
+    "time[pubdate], article time[datetime]",
+    ".publish-date, .published, .entry-date, .post-date, .article-date, .article_date, .date-published",
+)
 
 
 def extract_metadata(
@@ -862,7 +874,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
         if rule_date and len(rule_date) > 10:
             published = rule_date
     if not published:
-        for raw in (art.get("datePublished"), art.get("dateCreated"), art.get("uploadDate")):
+        for raw in (art.get("datePublished"), art.get("dateCreated"), art.get("uploadDate"), *ld.dated):
             published = parse_date(raw[0] if isinstance(raw, list) and raw else raw)
             if published:
                 break
@@ -880,7 +892,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
     if rule_date and not (published and published.startswith(rule_date)):
         published = rule_date  # the rule gave only a day: a meta timestamp of that day is more precise
     if not published:
-        published = parse_date(_select_text(tree, _TIME_SELECTORS, ("datetime", "content")))
+        published = parse_date(_select_text(tree, _TIME_SELECTORS, ("datetime", "content", "value")))
 
     # canonical URL
     canonical = None
