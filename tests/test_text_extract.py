@@ -163,3 +163,47 @@ def test_lone_surrogates_and_control_characters_do_not_break_extraction():
     page = "Title of the page here\n\n" + P1.replace("Washington", "Wash\ud800ington") + "\x00\n\n" + P2
     article = extract_text(page, url=None)
     assert len(article.blocks) == 2
+
+
+TEASERS = [
+    ("Ministers meet in Geneva over grain deal", "Officials from five countries met in Geneva on Monday to discuss the grain export deal, which expires next week."),
+    ("Floods force thousands from their homes", "Heavy rain in the north of the country forced thousands of people to leave their homes, the government said."),
+    ("Central bank holds rates steady", "The central bank kept its key interest rate unchanged on Thursday, citing uncertainty about the economy."),
+    ("New stadium opens after years of delays", "The long-delayed stadium finally opened its doors to fans on Saturday, two years later than planned."),
+]
+
+
+def test_teaser_list_of_other_stories_is_chrome():
+    lines = ["Allies resume talks on cost sharing"]
+    for head, summary in TEASERS:
+        lines += [head, summary]
+    lines += [P1, P2, P3]
+    article = extract_text("\n".join(lines), url=None)
+    assert [b.text for b in article.blocks] == [P1, P2, P3]
+    assert article.stats.removed["teaser_list"] == 8
+
+
+def test_an_article_made_of_short_sections_is_kept():
+    lines = ["Five things to know about the talks"]
+    for head, summary in TEASERS:
+        lines += [head, summary]
+    article = extract_text("\n".join(lines), url=None)
+    assert [b.text for b in article.blocks if b.kind == "paragraph"] == [s for _, s in TEASERS]
+    assert [b.text for b in article.blocks if b.kind == "heading"] == [h for h, _ in TEASERS[1:]]
+    assert "teaser_list" not in article.stats.removed
+
+
+def test_comment_thread_after_the_article_goes():
+    page = "\n".join(
+        [
+            "Allies resume talks on cost sharing",
+            P1,
+            P2,
+            P3,
+            "Jane Roe on September 12, 2018 at 4:47 pm said:",
+            "I think the talks will fail again, as they did last year, because neither side wants to move on the numbers.",
+            "2 days ago at 07:52 am",
+            "It is good to see the two governments talking again after such a long pause in the negotiations.",
+        ]
+    )
+    assert [b.text for b in extract_text(page, url=None).blocks] == [P1, P2, P3]

@@ -50,7 +50,7 @@ JOIN_MIN_SHARE = 0.25  # ...and this share of the article's good text
 DEK_MAX_LEN = 500
 TITLE_MAX_LEN = 250
 
-BARRIERS = frozenset(("chrome_heading", "disclaimer", "headline_list"))
+BARRIERS = frozenset(("chrome_heading", "disclaimer", "headline_list", "teaser_list", "comment", "comment_prompt"))
 _SENTENCE_END = frozenset(".!?。…")
 _CLOSERS = "\"'”’»)]"
 _BULLET_RE = re.compile(r"^(?:[-*•·▪►▶◆■□○●–]|\d{1,2}[.)])\s+")
@@ -239,6 +239,55 @@ def _mark_headline_lists(blocks: list[_Block]) -> None:
                 blocks[i].reason = "headline_list"
 
 
+TEASER_MIN_UNITS = 4
+TEASER_MAX_LEN = 600
+
+
+def _heading_shaped(b: _Block) -> bool:
+    return (
+        b.reason is None
+        and b.cls == SHORT
+        and 2 <= b.words <= HEADING_MAX_WORDS
+        and b.length <= HEADING_MAX_LEN
+        and not _ends_sentence(b.text)
+    )
+
+
+def _mark_teaser_lists(blocks: list[_Block]) -> None:
+    """Runs of "headline, one-paragraph summary" units (a teaser list) become chrome.
+
+    An article's subheadings usually lead several paragraphs; four or more
+    headings in a row that each lead exactly one short paragraph are a list of
+    other stories. The run is only removed when enough prose (two good blocks)
+    remains elsewhere, so an article written as such a list is kept.
+    """
+    content = [i for i, b in enumerate(blocks) if b.reason is None]
+    runs: list[list[int]] = []
+    current: list[int] = []
+    k = 0
+    while k + 1 < len(content):
+        i, j = content[k], content[k + 1]
+        if _heading_shaped(blocks[i]) and blocks[j].cls >= NEAR and len(blocks[j].text) <= TEASER_MAX_LEN:
+            current += (i, j)
+            k += 2
+            continue
+        if current:
+            runs.append(current)
+            current = []
+        k += 1
+    if current:
+        runs.append(current)
+    total_good = sum(1 for b in blocks if b.reason is None and b.cls == GOOD)
+    for run in runs:
+        if len(run) < 2 * TEASER_MIN_UNITS:
+            continue
+        good_in_run = sum(1 for x in run if blocks[x].cls == GOOD)
+        if total_good - good_in_run < 2:
+            continue
+        for x in run:
+            blocks[x].reason = "teaser_list"
+
+
 def _regions(blocks: list[_Block]) -> list[tuple[int, int]]:
     regions = []
     start = 0
@@ -364,6 +413,7 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
         else:
             b.cls = CHROME
     _mark_headline_lists(blocks)
+    _mark_teaser_lists(blocks)
     for i in range(len(blocks) - 1):
         if blocks[i].reason == "image_markdown" and blocks[i + 1].reason is None:
             alt = (L.image_markdown(blocks[i].text) or ("", ""))[0]

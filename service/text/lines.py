@@ -50,6 +50,12 @@ _DATE_LINE_RE = re.compile(
     re.I,
 )
 _DATE_ANY_RE = re.compile(_DATE_CORE, re.I)
+# "2 days ago", "3 hours ago at 07:52 am", "yesterday at 5:10 pm"
+_RELATIVE_DATE_RE = re.compile(
+    rf"^(?:(?:\d+|an?|one)\s+(?:second|sec|minute|min|hour|hr|day|week|month|year)s?\s+ago|yesterday|today)(?:\s*(?:at\s+)?{_TIME})?\W*$"
+    r"|^\d+\s*(?:초|분|시간|일|주|개월|년)\s*전$",
+    re.I,
+)
 _MONTH_DAY_LINE_RE = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+\d{{1,2}}{_ORD}$", re.I)
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}|de|van|von|bin|al|la|le))*"
@@ -83,7 +89,7 @@ _SHORT_RE = re.compile(
     r"|cancel\s+reply|be\s+the\s+first\s+to\s+comment|join\s+the\s+(?:conversation|discussion)"
     r"|you\s+must\s+be\s+logged\s+in\s+to\s+post\s+a\s+comment|(?:log|sign)\s+in\s+to\s+(?:comment|reply)"
     r"|(?:to\s+)?(?:write|post|leave)\s+(?:a\s+)?comments?,?\s+(?:please\s+)?(?:log|sign)\s+in)\b.{0,80}$"
-    r"|(?:no\s+comments?(?:\s+yet)?|\d+\s+comments?|comments?\s*(?:\(\d+\))?|show\s+comments?|view\s+comments?"
+    r"|(?:no\s+comments?(?:\s+yet)?|comments\s+are\s+closed|\d+\s+(?:comments?|responses?|replies)|comments?\s*(?:\(\d+\))?|show\s+comments?|view\s+comments?"
     r"|load\s+(?:more\s+)?comments?|댓글\s*(?:\d+|쓰기|작성|달기|보기|입력)?)\W*$)"
     r"|(?P<copyright>(?:©|ⓒ|\(c\)\s|copyright\b|all\s+rights\s+reserved).{0,250}$)"
     r"|(?P<credit>(?:(?:photo|image|picture|graphic|video|illustration|photograph|file\s+photo|top\s+photo|header\s+image|"
@@ -106,6 +112,10 @@ _DISCLAIMER_RE = re.compile(
     r"without\s+warranty\s+of\s+any\s+kind|(?:do|does)\s+not\s+accept\s+any\s+responsibility\s+or\s+liability"
     r"|provides?\s+the\s+information\s+\W?as\s+is\W?\s+without",
     re.I,
+)
+# A comment's header: "Milan Griffes on September 12, 2018 at 4:47 pm said:"
+_COMMENT_HEADER_RE = re.compile(
+    rf"^.{{1,80}}?\s+(?:on\s+)?{_DATE_PLAIN}{_TIME}\s*(?:said|says|wrote|replied|commented)\s*:?$", re.I
 )
 _NEWSLETTER_RE = re.compile(r"(?:sign\s+up\s+for|subscribe\s+to|get)\s+(?:our|the)\s+.{0,40}newsletter", re.I)
 _COMMENT_COUNTER_RE = re.compile(r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?|글자)?\s*\)\s*$", re.I)
@@ -265,9 +275,13 @@ def line_reason(line: str) -> str | None:
         return "chrome_heading"
     if is_byline(s):
         return "byline"
+    if low.endswith((" said:", " said", " wrote:", " replied:", " says:", " commented:")) and _COMMENT_HEADER_RE.match(s):
+        return "comment"
     if n <= 90 and _DIGIT_RE.search(s):
         if (_YEAR_RE.search(s) and _DATE_LINE_RE.match(s)) or _MONTH_DAY_LINE_RE.match(s):
             return "date"
+    if n <= 40 and ("ago" in low or "yesterday" in low or "today" in low or "전" in s) and _RELATIVE_DATE_RE.match(s):
+        return "date"
     if is_share_row(s):
         return "share"
     if is_breadcrumb(s):
