@@ -289,14 +289,18 @@ def _mark_teaser_lists(blocks: list[_Block]) -> None:
 
 
 def _regions(blocks: list[_Block]) -> list[tuple[int, int]]:
+    """Spans of blocks between barriers. A span that opens with a reader's comment is left out:
+    comment threads are never the article, however much prose they hold."""
     regions = []
     start = 0
+    opened_by = None
     for i, b in enumerate(blocks):
         if b.reason in BARRIERS:
-            if i > start:
+            if i > start and opened_by != "comment":
                 regions.append((start, i))
             start = i + 1
-    if start < len(blocks):
+            opened_by = b.reason
+    if start < len(blocks) and opened_by != "comment":
         regions.append((start, len(blocks)))
     return regions
 

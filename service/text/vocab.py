@@ -34,7 +34,7 @@ CHROME_HEADINGS = frozenset(
     |trending|trending now|trending news|trending stories|trending articles|most popular|most read|most viewed
     |most shared|most commented|popular|popular posts|popular articles|popular stories|popular news|top stories
     |top news|latest|latest news|latest posts|latest stories|latest articles|latest updates|recent posts
-    |recent features|recent articles|recent stories|recent news|don't miss|dont miss|editor's picks
+    |recent features|recent articles|recent stories|recent news|recent blog posts|recent comments|latest comments|don't miss|dont miss|editor's picks
     |editors picks|editor's choice|our picks|featured|featured posts|featured stories|featured articles
     |in case you missed it|around the web|sponsored|sponsored content|promoted stories|from the web
     |about us|about the author|about the authors|author|authors|more by this author|more from this author
