@@ -55,7 +55,6 @@ _SENTENCE_END = frozenset(".!?。…")
 _CLOSERS = "\"'”’»)]"
 _BULLET_RE = re.compile(r"^(?:[-*•·▪►▶◆■□○●–]|\d{1,2}[.)])\s+")
 _GLUE_RE = re.compile(r"[a-z0-9)’'”?](?=[A-Z][a-z]*\s)")
-_SUFFIX_SEP_RE = re.compile(r"\s+[–—|·:-]\s+|\s+::\s+")
 _CAPTION_CREDIT_RE = re.compile(r"\s*[\[(]([A-Z][A-Z0-9 .&/,'-]{1,60})[\])]\s*$")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
 _KANA_RE = re.compile("[\u3040-\u30ff]")
@@ -184,13 +183,21 @@ def _measure(block: _Block) -> None:
         block.cls = SHORT
 
 
+_SUFFIX_SEPS = (" – ", " — ", " | ", " - ", " · ", " :: ", " : ")
+
+
 def _strip_suffix(title: str) -> tuple[str, str | None]:
     """("Title", "Site") for "Title – Site" when the tail looks like a site name."""
-    parts = _SUFFIX_SEP_RE.split(title)
-    if len(parts) < 2:
+    cut = -1
+    width = 0
+    for sep in _SUFFIX_SEPS:
+        i = title.rfind(sep)
+        if i > cut:
+            cut, width = i, len(sep)
+    if cut < 0:
         return title, None
-    tail = parts[-1].strip()
-    head = title[: len(title) - len(parts[-1])].rstrip(" –—|·:-")
+    tail = title[cut + width :].strip()
+    head = title[:cut].rstrip(" –—|·:-")
     tail_words = tail.split()
     if (
         1 <= len(tail_words) <= 4

@@ -78,8 +78,6 @@ _BREADCRUMB_CHARS_RE = re.compile(r"[»›→>|/]|::")
 _SHARE_TRIGGERS = SOCIAL_NETWORKS | {"share", "follow", "공유", "공유하기"}
 _STRIP_PUNCT = operator.methodcaller("strip", "()[]{}.,;:!?|/•·-–—\"'“”‘’")
 _YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
-# Cheap substring tests that must pass before the disclaimer regex runs.
-_DISCLAIMER_HINTS = ("warranty", "liability", "as is")
 
 # One alternation for the short-line rules; the group name is the reason.
 _SHORT_RE = re.compile(
@@ -121,14 +119,18 @@ _NEWSLETTER_RE = re.compile(r"(?:sign\s+up\s+for|subscribe\s+to|get)\s+(?:our|th
 _COMMENT_COUNTER_RE = re.compile(r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?|글자)?\s*\)\s*$", re.I)
 
 
+_EDGE_CHARS = " \t\u00a0.,;:!?\"'“”‘’()[]{}<>-–—|/\\*#•·»«›‹…_~+=&%$@^0123456789"
+
+
 def normalize(line: str) -> str:
-    """Case-folded line without surrounding punctuation, digits, emoji or bullets."""
-    start, end = 0, len(line)
-    while start < end and not line[start].isalpha():
-        start += 1
-    while end > start and not line[end - 1].isalpha():
-        end -= 1
-    return line[start:end].casefold().replace("’", "'")
+    """Case-folded line without surrounding punctuation, digits, bullets or spaces."""
+    s = line.strip(_EDGE_CHARS)
+    if s and not s[-1].isalnum():  # emoji and other symbols at the end ("Beauty & Fashion👗")
+        end = len(s)
+        while end and not s[end - 1].isalnum():
+            end -= 1
+        s = s[:end].rstrip(_EDGE_CHARS)
+    return s.casefold().replace("’", "'")
 
 
 def image_markdown(line: str) -> tuple[str, str] | None:
@@ -204,8 +206,11 @@ def is_share_row(line: str) -> bool:
     s = line.strip()
     if len(s) > 160:
         return False
-    tokens = [t for t in map(_STRIP_PUNCT, s.lower().split()) if t]
-    if not tokens or len(tokens) > 20 or tokens[0] not in SHARE_WORDS:
+    low = s.lower()
+    if _STRIP_PUNCT(low.split(None, 1)[0]) not in SHARE_WORDS:
+        return False
+    tokens = [t for t in map(_STRIP_PUNCT, low.split()) if t]
+    if not tokens or len(tokens) > 20:
         return False
     hit = False
     for t in tokens:
@@ -250,7 +255,7 @@ def line_reason(line: str) -> str | None:
     if first in "![" and image_markdown(s):
         return "image_markdown"
     low = s.lower()
-    if any(h in low for h in _DISCLAIMER_HINTS) and _DISCLAIMER_RE.search(s):
+    if ("warranty" in low or "liability" in low or "as is" in low) and _DISCLAIMER_RE.search(s):
         return "disclaimer"
     if n > MEDIUM_LINE:
         return None
