@@ -417,6 +417,7 @@ _ROLE_WORDS = frozenset(
 )
 _CREDENTIALS = frozenset("md ms phd rdn rd mph msc ma ba mba jd rn cpt dr jr sr ii iii".split())
 _HAS_DIGIT = re.compile(r"\d")
+_HAS_ALPHA = re.compile(r"[^\W\d_]")
 _BY_HINT = re.compile(r"\b(?:by|von|par|por)\b")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$")
 
@@ -462,7 +463,7 @@ def split_authors(value: Any, *, site_keys: tuple[str, ...] = (), byline: bool =
         low = part.lower()
         if _looks_like_url(part) or _SLUG.match(part):
             continue
-        if _HAS_DIGIT.search(part) or not any(ch.isalpha() for ch in part):
+        if _HAS_DIGIT.search(part) or not _HAS_ALPHA.search(part):
             continue
         words = [w.strip(".,") for w in low.split()]
         if words[-1] in _ROLE_TAIL or all(w in _ROLE_WORDS for w in words):
@@ -722,6 +723,7 @@ def _image_from_ld(value: Any, ld: _JsonLd) -> tuple[str | None, str | None, str
     return None, None, None
 
 
+_TAG_SPLIT = re.compile(r"\s*[,;]\s*")
 _TAG_PREFIX = re.compile(r"^(?:category|section|topic|tag|tags|keyword|keywords|subject)\s*:\s*(?:.*:)?\s*", re.I)
 _ENTITY_TYPE = re.compile(r"\s+(?:[A-Z]+_)*(?:PERSON|FIGURE|ATHLETE|ORGANIZATION|PLACE|LOCATION)\b")
 
@@ -735,7 +737,7 @@ def _tags(values: list[Any], title: str | None = None) -> list[str]:
             t = _text(item, 2000)
             if not t:
                 continue
-            for tag in re.split(r"\s*[,;]\s*", t):
+            for tag in _TAG_SPLIT.split(t) if ("," in t or ";" in t) else (t,):
                 if ":" in tag:
                     tag = _TAG_PREFIX.sub("", tag)
                 if "PERSON" in tag or "FIGURE" in tag or "_" in tag:
