@@ -136,3 +136,41 @@ def test_normalize_lang(raw, want):
 )
 def test_parse_date_time_before_day(raw, iso):
     assert parse_date(raw) == iso
+
+
+import re  # noqa: E402
+from datetime import date, datetime  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_titles = st.lists(
+    st.sampled_from(["Seoul", "talks", "Asia Times", "|", "-", "–", "CNN", "US-Korea", "  ", "News", "·", "Reuters", "가"]),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_titles, st.text(max_size=200)), st.one_of(st.none(), st.text(max_size=30), st.just("Asia Times")), st.one_of(st.none(), st.text(max_size=60), st.just("https://www.cnn.com/x")))
+def test_strip_site_suffix_keeps_a_part_of_the_title(title, site, url):
+    out = strip_site_suffix(title, site_name=site, url=url)
+    norm = " ".join(title.split())
+    assert isinstance(out, str)
+    assert out in norm
+    assert bool(out) == bool(norm)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.integers(), st.floats(allow_nan=True), st.none()))
+def test_parse_date_gives_iso_or_none(raw):
+    out = parse_date(raw)
+    if out is not None:
+        (date.fromisoformat if len(out) == 10 else datetime.fromisoformat)(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.booleans())
+def test_split_authors_gives_short_names(raw, byline):
+    for name in split_authors(raw, byline=byline):
+        assert name and len(name) <= 60 and name == name.strip()
+        assert not re.search(r"\d", name) and any(ch.isalpha() for ch in name)

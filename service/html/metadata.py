@@ -330,7 +330,10 @@ def parse_date(value: Any) -> str | None:
     a date ("2019-11-19"); a time keeps the page's timezone when it gave one.
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(int(value))
+        try:
+            value = str(int(value))
+        except (ValueError, OverflowError):  # NaN, infinity
+            return None
     if not isinstance(value, str):
         return None
     s = value.strip()[:200]
@@ -417,7 +420,6 @@ _ROLE_WORDS = frozenset(
 )
 _CREDENTIALS = frozenset("md ms phd rdn rd mph msc ma ba mba jd rn cpt dr jr sr ii iii".split())
 _HAS_DIGIT = re.compile(r"\d")
-_HAS_ALPHA = re.compile(r"[^\W\d_]")
 _BY_HINT = re.compile(r"\b(?:by|von|par|por)\b")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)+$")
 
@@ -463,7 +465,7 @@ def split_authors(value: Any, *, site_keys: tuple[str, ...] = (), byline: bool =
         low = part.lower()
         if _looks_like_url(part) or _SLUG.match(part):
             continue
-        if _HAS_DIGIT.search(part) or not _HAS_ALPHA.search(part):
+        if _HAS_DIGIT.search(part) or not any(ch.isalpha() for ch in part):
             continue
         words = [w.strip(".,") for w in low.split()]
         if words[-1] in _ROLE_TAIL or all(w in _ROLE_WORDS for w in words):
