@@ -600,6 +600,16 @@ class _JsonLd:
         return value
 
 
+def _json_ld(root) -> _JsonLd:
+    ld = _JsonLd()
+    for script in root.css('script[type*="ld+json" i]')[:30]:
+        raw = script.text(deep=True)
+        if raw and len(raw) < 5_000_000:
+            for obj in _loads(raw):
+                ld.walk(obj)
+    return ld
+
+
 def _has_text(node: dict) -> bool:
     return bool(node.get("headline") or node.get("articleBody"))
 
@@ -798,13 +808,11 @@ def extract_metadata(
 
 def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> Metadata:
     url = url if isinstance(url, str) else None
-    # JSON-LD
-    ld = _JsonLd()
-    for script in tree.css('script[type*="ld+json" i]')[:30]:
-        raw = script.text(deep=True)
-        if raw and len(raw) < 5_000_000:
-            for obj in _loads(raw):
-                ld.walk(obj)
+    # JSON-LD: the head first (most sites put it there), the whole page only if that has no article
+    head = tree.head
+    ld = _json_ld(head) if head is not None else None
+    if ld is None or ld.article is None:
+        ld = _json_ld(tree)
     art = ld.article or {}
     meta = _meta_map(tree)
 
@@ -900,7 +908,6 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
 
     # canonical URL
     canonical = None
-    head = tree.head
     link = head.css_first('link[rel~="canonical" i]') if head is not None else None
     if link is not None:
         canonical = _resolve_url(link.attributes.get("href"), url)
