@@ -5,7 +5,10 @@ noise, the Lexbor parse and `extract_metadata` are timed `--repeat` times and
 each page keeps its fastest run. Prints median and p95 of both and their ratio,
 plus field coverage.
 
-    .venv/bin/python bench/metadata.py [--repeat R] [--dataset DIR]
+    .venv/bin/python bench/metadata.py [--repeat R] [--dataset DIR] [--titles K]
+
+`--titles K` also counts the pages whose <title> or og:title lost a site
+suffix to `strip_site_suffix` and prints K random examples for a spot check.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
-from service.html.metadata import extract_metadata  # noqa: E402
+from service.html.metadata import extract_metadata, strip_site_suffix  # noqa: E402
 from service.rules import rule_for  # noqa: E402
 
 DEFAULT_DATASET = HERE.parent.parent / "shared" / "datasets" / "scrapinghub"
@@ -38,6 +41,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    ap.add_argument("--titles", type=int, default=0, metavar="K")
     args = ap.parse_args()
     truth = json.loads((args.dataset / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
@@ -45,7 +49,7 @@ def main() -> None:
         html = gzip.decompress((args.dataset / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")
         pages.append((html, truth[pid]["url"]))
 
-    parse_ms, meta_ms, metas = [], [], []
+    parse_ms, meta_ms, metas, stripped = [], [], [], []
     for html, url in pages:
         rule = rule_for(url)
         best_p = best_m = float("inf")
@@ -59,6 +63,14 @@ def main() -> None:
         parse_ms.append(best_p * 1000)
         meta_ms.append(best_m * 1000)
         metas.append(meta)
+        if args.titles:
+            node = tree.css_first("title")
+            og = tree.css_first('meta[property="og:title"]')
+            for raw in (node.text() if node else None, og.attributes.get("content") if og else None):
+                raw = " ".join((raw or "").split())
+                if raw and strip_site_suffix(raw, site_name=meta.site_name, url=url) != raw:
+                    stripped.append((raw, meta.title))
+                    break
 
     print(f"pages: {len(pages)}, repeat {args.repeat} (fastest run per page)")
     print(f"{'':18} {'median ms':>10} {'p95 ms':>10}")
@@ -68,6 +80,12 @@ def main() -> None:
     print(f"metadata / parse, median of per-page ratios: {statistics.median(ratios):.2f}")
     fields = ["title", "description", "authors", "published_at", "site_name", "canonical_url", "lang", "tags", "lead_image", "json_ld_body"]
     print("coverage: " + ", ".join(f"{f} {sum(bool(getattr(m, f)) for m in metas)}" for f in fields))
+    if args.titles:
+        import random
+
+        print(f"pages whose <title> or og:title had a site suffix stripped: {len(stripped)}")
+        for raw, title in random.Random(1).sample(stripped, min(args.titles, len(stripped))):
+            print(f"  {raw!r}\n    -> {title!r}")
 
 
 if __name__ == "__main__":

@@ -841,7 +841,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
         t = _text(raw, 1000)
         if t:
             candidates.append(t)
-    title_node = tree.css_first("head title") or tree.css_first("title")
+    title_node = (head.css_first("title") if head is not None else None) or tree.css_first("title")
     if title_node is not None:
         t = _text(title_node.text(deep=True), 1000)
         if t:
