@@ -341,6 +341,20 @@ def test_compose_prometheus_and_grafana_are_provisioned(compose):
     assert (mounted / DASHBOARD.name).resolve() == DASHBOARD
 
 
+def test_every_shipped_environment_is_a_valid_winnow_config(compose):
+    """The Dockerfile's ENV, each compose service's environment on top of it,
+    and the Kubernetes ConfigMap parse as a winnow Config (values, not just names)."""
+    from service.runtime.config import Config
+
+    image_env = dockerfile_env(dockerfile_instructions())
+    Config.from_env(image_env)
+    for name in ("winnow", "feed"):
+        cfg = Config.from_env({**image_env, **_env(compose["services"][name])})
+        assert cfg.redis_url.startswith("redis://redis:")
+    cfg = Config.from_env({**image_env, **_configmap(), "WINNOW_POOL_SIZE": "2", "WINNOW_CONSUMER": "winnow-abc"})
+    assert cfg.http_host == "0.0.0.0"
+
+
 # ---------------------------------------------------------------- promtool
 
 def test_promtool_check_rules():
