@@ -23,10 +23,12 @@ INLINE = frozenset(
 LEAF = frozenset("p pre dd dt td th address".split())
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 SKIP = frozenset("-comment script style noscript template head title meta link hr".split())
-BR = "\ue000"  # stands in for <br> in text (a private-use character, never in real text)
+BR = "\ue000"  # marks a <br> in buffered text (a private-use character, never in real text)
 BLOCKISH = "p, div, section, article, ul, ol, li, h1, h2, h3, h4, h5, h6, blockquote, table, figure, pre, dl"
+HAS_BLOCK = f":has({BLOCKISH})"
 
 
+MAX_BLOCKS = 10_000  # no article has more; a page that does is cut here to bound memory
 TEXT_HEAVY = 400  # weight above which a chrome-named element must prove it is chrome
 TEXT_CHROME = frozenset({"comments", "cookie", "newsletter"})  # chrome even when prose-heavy
 
@@ -71,13 +73,31 @@ def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
                     stats.count(reason)
 
 
+class _Full(Exception):
+    """Raised inside the walk once MAX_BLOCKS blocks are read."""
+
+
 class _Walker:
-    __slots__ = ("blocks", "buf", "buf_links")
+    """Reads blocks in document order.
+
+    Which elements hold block elements or line breaks somewhere inside is known
+    up front (two `:has()` queries per body node), so the walk never issues a
+    query per element and never rewrites the tree.
+    """
+
+    __slots__ = ("blocks", "buf", "buf_links", "has_block", "has_br")
 
     def __init__(self):
         self.blocks: list[RawBlock] = []
         self.buf: list[str] = []
         self.buf_links = 0
+        self.has_block: set[int] = set()
+        self.has_br: set[int] = set()
+
+    def _emit(self, block: RawBlock) -> None:
+        self.blocks.append(block)
+        if len(self.blocks) >= MAX_BLOCKS:
+            raise _Full
 
     def flush(self, kind: str) -> None:
         if not self.buf:
@@ -86,44 +106,49 @@ class _Walker:
         links = self.buf_links
         self.buf = []
         self.buf_links = 0
-        lines = [squash(line) for line in text.split(BR)]
-        lines = [line for line in lines if line]
-        if not lines:
+        if BR not in text:
+            text = squash(text)
+            if text:
+                self._emit(RawBlock(kind, text, None, links))
             return
-        if len(lines) == 1:
-            self.blocks.append(RawBlock(kind, lines[0], None, links))
-            return
-        total = sum(len(line) for line in lines) or 1
-        for line in lines:
-            self.blocks.append(RawBlock(kind, line, None, links * len(line) // total))
+        total = len(text) or 1
+        for line in text.split(BR):
+            line = squash(line)
+            if line:
+                self._emit(RawBlock(kind, line, None, links * len(line) // total))
 
     def leaf(self, node, kind: str, level: int | None = None) -> None:
-        """A block element without block children: one block per line."""
-        text = node.text()
+        """A block element without block children or line breaks: one block."""
+        text = node.text(separator=" ") if level is not None and node.mem_id in self.has_br else node.text()
         if not text or text.isspace():
-            return
-        links = sum(len(a.text()) for a in node.css("a"))
-        if BR in text:
-            self.buf.append(text)  # lines split at <br> (replaced by BR beforehand)
-            self.buf_links += links
-            self.flush(kind)
             return
         text = squash(text)
         if text:
-            self.blocks.append(RawBlock(kind, text, level, links))
+            links = sum(len(a.text()) for a in node.css("a"))
+            self._emit(RawBlock(kind, text, level, links))
 
-    def walk(self, node, kind: str = "paragraph", depth: int = 0) -> None:
+    def walk(self, node, kind: str = "paragraph", depth: int = 0, inline: bool = False) -> None:
+        """Read `node`'s children; an inline walk leaves its text in the buffer."""
         if depth > 200:  # pathological nesting: read what is left as one run
             self.buf.append(node.text())
             return
+        has_block, has_br = self.has_block, self.has_br
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
                 self.buf.append(child.text_content or "")
             elif tag in INLINE:
-                if child.css_first(BLOCKISH) is not None:
+                key = child.mem_id
+                if key in has_block:
                     self.flush(kind)
                     self.walk(child, kind, depth + 1)
+                elif key in has_br:
+                    if tag == "a":
+                        before = sum(len(x) for x in self.buf)
+                        self.walk(child, kind, depth + 1, inline=True)
+                        self.buf_links += sum(len(x) for x in self.buf) - before
+                    else:
+                        self.walk(child, kind, depth + 1, inline=True)
                 else:
                     t = child.text()
                     if t:
@@ -135,44 +160,44 @@ class _Walker:
                                 self.buf_links += len(a.text())
             elif tag == "br":
                 self.buf.append(BR)
+                if len(self.buf) > 2000:  # a line break ends a line anyway: keep the buffer small
+                    self.flush(kind)
             elif tag in SKIP:
                 continue
             elif tag in HEADINGS:
                 self.flush(kind)
                 self.leaf(child, "heading", HEADINGS[tag])
-            elif tag in LEAF:
+            elif tag in LEAF or tag == "li":
                 self.flush(kind)
-                if child.css_first(BLOCKISH) is not None:
-                    self.walk(child, kind, depth + 1)
-                else:
-                    self.leaf(child, kind)
-            elif tag == "li":
-                self.flush(kind)
-                inner = "quote" if kind == "quote" else "list_item"
-                if child.css_first(BLOCKISH) is not None:
+                inner = kind if tag != "li" else ("quote" if kind == "quote" else "list_item")
+                key = child.mem_id
+                if key in has_block or key in has_br:
                     self.walk(child, inner, depth + 1)
                 else:
                     self.leaf(child, inner)
             elif tag == "blockquote":
                 self.flush(kind)
                 self.walk(child, "quote", depth + 1)
-                self.flush("quote")
             else:
                 self.flush(kind)
                 self.walk(child, kind, depth + 1)
-        self.flush(kind)
+        if not inline:
+            self.flush(kind)
 
 
 def read_blocks(nodes: list) -> list[RawBlock]:
-    """Typed raw blocks of `nodes` in document order."""
+    """Typed raw blocks of `nodes` in document order (at most MAX_BLOCKS)."""
     w = _Walker()
-    for node in nodes:
-        for br in node.css("br"):
-            br.replace_with(BR)
-        if node.tag in HEADINGS:
-            w.leaf(node, "heading", HEADINGS[node.tag])
-        elif node.tag in LEAF:
-            w.leaf(node, "paragraph")
-        else:
-            w.walk(node)
+    try:
+        for node in nodes:
+            w.has_block = {n.mem_id for n in node.css(HAS_BLOCK)}
+            w.has_br = {n.mem_id for n in node.css(":has(br)")} if node.css_first("br") is not None else set()
+            if node.tag in HEADINGS:
+                w.leaf(node, "heading", HEADINGS[node.tag])
+            elif node.mem_id in w.has_block or node.mem_id in w.has_br or node.tag not in LEAF:
+                w.walk(node)
+            else:
+                w.leaf(node, "paragraph")
+    except _Full:
+        pass
     return w.blocks

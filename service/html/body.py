@@ -30,7 +30,7 @@ _PARAGRAPHS = "p, pre, br"
 def _hint(node) -> float:
     """Multiplier from the element's class and id words."""
     attrs = node.attributes
-    s = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    s = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
     if s == " ":
         return 1.0
     f = 1.0
@@ -80,14 +80,10 @@ class _Evidence:
             br_units = self.br_units
             if br_units:
                 t += br_units.get(key, 0.0)
-                seen = {key}
-                for br in node.css("br"):
-                    holder = br.parent
-                    if holder is not None:
-                        h = holder.mem_id
-                        if h not in seen:
-                            seen.add(h)
-                            t += br_units.get(h, 0.0)
+                for holder in node.css(":has(> br)"):  # includes `node` itself when it holds a <br>
+                    h = holder.mem_id
+                    if h != key:
+                        t += br_units.get(h, 0.0)
             self._totals[key] = t
         return t
 

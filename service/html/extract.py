@@ -16,10 +16,10 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..article import Article, Block, Image, Stats
 from ..errors import UnprocessablePage
-from .blocks import RawBlock, read_blocks, strip_chrome
+from .blocks import MAX_BLOCKS, RawBlock, read_blocks, strip_chrome
 from .body import find_body, outermost
 from .figures import take_figures
-from .guard import limit_depth
+from .guard import defuse
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
 
@@ -149,7 +149,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     """Extract the article of an HTML page. Raises UnprocessablePage("no_content") if there is none."""
     stats = Stats()
     try:
-        tree = LexborHTMLParser(limit_depth(html))
+        tree = LexborHTMLParser(defuse(html))
     except Exception as e:  # Lexbor refused the input
         raise UnprocessablePage("no_content", f"the HTML could not be parsed: {e}") from None
     rule = _rule(url)
@@ -190,6 +190,8 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         strip_chrome(nodes, stats, body_weight // 2)
         title = meta.title if meta else None
         raw = read_blocks(nodes)
+        if len(raw) >= MAX_BLOCKS:
+            stats.count("truncated")
         if how == "fallback":
             short = [b for b in raw if weight(b.text) < FALLBACK_MIN]
             if short:
