@@ -23,12 +23,10 @@ class State:
     draining: bool = False
 
 
-@pytest.fixture(scope="module")
-def pool():
-    import asyncio
-
+@pytest.fixture
+async def pool():
     p = Pool(1, FAKE_PIPELINE, [])
-    asyncio.run(p.start())
+    await p.start()
     yield p
     p.close()
 

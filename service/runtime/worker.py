@@ -43,7 +43,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from . import messages
 from .config import Config
 from .metrics import Metrics
-from .pool import Done, Pool, Rejected
+from .pool import Done, PipelineCrash, Pool, Rejected
 
 log = logging.getLogger("winnow.worker")
 
@@ -108,6 +108,7 @@ class Worker:
         self.m = metrics
         self.redis_url = redis_url
         self.limit = cfg.in_flight_limit
+        self._refill = max(1, min(cfg.batch_size, self.limit - 2 * cfg.pool_size))
         self.inflight: set[str] = set()
         self.redis_ok = False
         self.group_ok = False
@@ -226,7 +227,9 @@ class Worker:
                     await self.ensure_group()
                     self._set_redis(True)
                 free = self._free()
-                if free <= 0:
+                # Refill in batches, not one entry per freed slot: fewer round trips,
+                # and the pool still has enough queued work to stay busy.
+                if free <= 0 or (free < self._refill and self.inflight):
                     self._slot_freed.clear()
                     await self._slot_freed.wait()
                     continue
@@ -354,7 +357,12 @@ class Worker:
                 raise
             except BaseException as e:  # a crash: retry by redelivery, then dead
                 self.m.crashes.inc()
-                err = "pool process died" if isinstance(e, BrokenProcessPool) else f"{type(e).__name__}: {e}"
+                if isinstance(e, BrokenProcessPool):
+                    err = "pool process died"
+                elif isinstance(e, PipelineCrash):
+                    err = str(e)
+                else:
+                    err = f"{type(e).__name__}: {e}"
                 if deliveries >= cfg.max_deliveries:
                     log.error("pipeline crashed; dead letter", extra={**extra, "deliveries": deliveries, "error": err})
                     self._dead(entry_id, fields, "crash", err, deliveries)
