@@ -43,6 +43,7 @@ ARTICLE = f"""<!doctype html>
     <li><a href="/a">Korea and Japan agree on a new currency swap line for next year</a></li>
     <li><a href="/b">K-pop stars headline the charity concert at the Seoul stadium</a></li>
   </ul></div>
+  <div class="article-comments"><p>Reader comments are closed for this story, moderators said today.</p></div>
 </article>
 <div id="comments"><h3>Comments</h3>
   <p>Great article! I totally agree with everything written here, thank you so much for this.</p></div>
@@ -73,7 +74,8 @@ def test_title_is_metadata_not_body():
 
 def test_chrome_is_removed_and_counted():
     art = extract_html(ARTICLE, url="https://example.com/world/chips-deal")
-    for junk in ("Facebook", "newsletter", "currency swap", "K-pop", "Great article", "All rights reserved", "Home"):
+    for junk in ("Facebook", "newsletter", "currency swap", "K-pop", "Great article", "Reader comments",
+                 "All rights reserved", "Home"):
         assert junk not in art.text
     removed = art.stats.removed
     assert removed.get("share", 0) >= 1

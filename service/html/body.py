@@ -56,15 +56,13 @@ class _Evidence:
     quadratic on large pages.
     """
 
-    __slots__ = ("direct", "nodes", "units", "br_units", "articles", "declared", "_totals")
+    __slots__ = ("direct", "nodes", "units", "br_units", "_totals")
 
     def __init__(self):
         self.direct: dict[int, float] = {}  # mem_id -> vote
         self.nodes: dict[int, object] = {}  # mem_id -> node, for every voted element
         self.units: dict[int, float] = {}  # p/pre mem_id -> weight
         self.br_units: dict[int, float] = {}  # mem_id of an element holding <br>-separated text -> weight
-        self.articles: list = []  # <article> elements, in document order
-        self.declared: list = []  # elements that declare the body (itemprop, CMS ids/classes)
         self._totals: dict[int, float] = {}
 
     def total(self, node) -> float:
@@ -120,7 +118,8 @@ def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
     return w
 
 
-_ALL = "p, pre, br, p a, pre a, article, " + ", ".join(DECLARED_BODY)
+_ALL = "p, pre, br, p a, pre a"
+_DECLARED = ", ".join(DECLARED_BODY)
 _DECL_IDS = frozenset(DECLARED_IDS)
 _DECL_CLASSES = frozenset(DECLARED_CLASSES)
 
@@ -136,9 +135,8 @@ def _declares_body(node) -> bool:
 def score_paragraphs(root) -> _Evidence:
     """Weigh every paragraph once and credit it to its parent and grandparent.
 
-    One CSS query over the page collects paragraphs, their links, line breaks,
-    `<article>` elements and declared body containers (each whole-page query
-    costs about as much as the rest of the vote).
+    One CSS query over the page collects paragraphs, their links and line
+    breaks (each whole-page query costs about as much as the rest of the vote).
     """
     ev = _Evidence()
     paragraphs, brs, links = [], [], {}
@@ -156,11 +154,6 @@ def score_paragraphs(root) -> _Evidence:
                 up, hops = up.parent, hops + 1
         elif tag == "br":
             brs.append(node)
-        else:
-            if tag == "article":
-                ev.articles.append(node)
-            if _declares_body(node):
-                ev.declared.append(node)
     for p in paragraphs:
         text = p.text()
         w = weight(text)
@@ -202,7 +195,33 @@ def is_inside(node, ancestor) -> bool:
     return False
 
 
+WEAK_VOTE = 1000  # paragraph weight under which the vote alone is not trusted
 MAX_DECLARED = 12  # declared containers examined (a listing repeats them per teaser)
+
+
+_EXCLUDED_TAGS = frozenset(("nav", "aside", "footer", "form", "header"))
+_EXCLUDED_WORDS = re.compile(r"comment|consent|cookie|disqus|respond", re.I)
+
+
+def _context(node) -> tuple[bool, list]:
+    """(inside page furniture or a comment thread?, ancestors up to <body>, nearest first)."""
+    ancestors = []
+    up = node
+    excluded = False
+    while up is not None:
+        tag = up.tag
+        if tag == "body" or tag == "html":
+            break
+        if tag in _EXCLUDED_TAGS and up is not node:
+            excluded = True
+        else:
+            attrs = up.attributes
+            s = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
+            if len(s) > 1 and _EXCLUDED_WORDS.search(s):
+                excluded = True
+        ancestors.append(up)
+        up = up.parent
+    return excluded, ancestors
 
 
 def find_body(root) -> tuple[list, str]:
@@ -213,30 +232,48 @@ def find_body(root) -> tuple[list, str]:
         return [], "none"
     total = ev.total
     node_of = ev.nodes
-    ranked = sorted(direct, key=lambda k: direct[k] * _hint(node_of[k]), reverse=True)[:3]
-    best_key = max(ranked, key=lambda k: direct[k] * _hint(node_of[k]) * _listing(node_of[k]))
-    best = node_of[best_key]
+    # the best-voted element that is not inside navigation, a footer or a comment thread
+    ranked = sorted(direct, key=lambda k: direct[k] * _hint(node_of[k]), reverse=True)[:6]
+    best = ancestors = None
+    best_score = -1.0
+    for k in ranked:
+        node = node_of[k]
+        excluded, anc = _context(node)
+        if excluded:
+            continue
+        score = direct[k] * _hint(node) * _listing(node)
+        if score > best_score:
+            best, ancestors, best_score = node, anc, score
+    if best is None:
+        return [], "none"
+    best_key = best.mem_id
     best_total = total(best)
 
-    # a declared container that holds most of the paragraph text wins
-    # (the innermost one when they nest: an outer wrapper also holds chrome)
+    # a declared container (an ancestor, or inside the top element) that holds most
+    # of the paragraph text wins; the innermost one when they nest
+    # (when the vote is weak, say paragraphs are <div>s, a declared container anywhere)
     declared = None
-    for cand in ev.declared[:MAX_DECLARED]:
+    scope = best if best_total >= WEAK_VOTE else root
+    for cand in [a for a in ancestors if _declares_body(a)] + [
+        d for d in scope.css(_DECLARED)[:MAX_DECLARED] if d.mem_id != best_key
+    ]:
         t = total(cand)
         if t >= 0.7 * best_total and t >= MIN_PARAGRAPH * 3:
-            if is_inside(best, cand) or t >= 0.9 * best_total:
-                if declared is None or t < declared[1] or (t == declared[1] and is_inside(cand, declared[0])):
-                    declared = (cand, t)
+            if declared is None or t < declared[1]:
+                declared = (cand, t)
     if declared is not None:
         return [declared[0]], "declared"
-    articles = ev.articles
-    if articles and len(articles) <= MAX_DECLARED:
-        articles = [a for a in articles if total(a) > 0]
-        if len(articles) == 1:
-            a = articles[0]
-            t = total(a)
-            if is_inside(best, a) and t <= 1.6 * best_total or is_inside(a, best) and t >= 0.8 * best_total:
-                return [a], "article"
+    # the one <article> around the top element, or the one inside it
+    outer = [a for a in ancestors if a.tag == "article"]
+    inner = [a for a in best.css("article") if a.mem_id != best_key]
+    if len(outer) == 1 and not inner:
+        t = total(outer[0])
+        if t <= 1.6 * best_total:
+            return [outer[0]], "article"
+    elif not outer and len(inner) == 1:
+        t = total(inner[0])
+        if t >= 0.8 * best_total:
+            return [inner[0]], "article"
 
     # a body split into several same-named containers (by ads, by pull quotes)
     cls = best.attributes.get("class")
@@ -245,7 +282,7 @@ def find_body(root) -> tuple[list, str]:
             n for k, n in node_of.items()
             if k != best_key and n.tag == best.tag and n.attributes.get("class") == cls
         ]
-        twins = [n for n in twins if total(n) >= MIN_PARAGRAPH * 2]
+        twins = [n for n in twins if total(n) >= MIN_PARAGRAPH * 2 and not _context(n)[0]]
         if twins:
             return outermost([best, *twins]), "split"
 

@@ -23,9 +23,6 @@ from .guard import defuse
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
 
-PRE_SCORING = (
-    'nav, aside, footer, [id*="comment" i], [class*="comment" i], [class*="consent" i], [class*="cookie" i]'
-)
 NEVER_CONTENT_SELECTOR = ", ".join(NEVER_CONTENT)
 
 try:  # written by the metadata helper; optional until it lands
@@ -170,9 +167,6 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
                 how = "rule"
                 break
     if not nodes:
-        # comment threads and page furniture are prose-like enough to win the body
-        # vote, so they go before it (a few cheap selectors over the whole page)
-        _decompose_guarded(root, PRE_SCORING, 1 / 3, stats, "comments")
         nodes, how = find_body(root)
         if not nodes:  # no paragraph anywhere: read the page itself, keep only substantial blocks
             nodes, how = [root], "fallback"
