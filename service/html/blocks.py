@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .body import outermost
 from .measure import squash, weight
-from .vocab import CHROME
+from .vocab import chrome_reason
 
 INLINE = frozenset(
     "a abbr b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q rp rt ruby s samp small "
@@ -46,31 +46,37 @@ class RawBlock:
 def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
     """Decompose chrome elements inside `nodes`, counting each by reason.
 
-    Matches are collected first and only the outermost are decomposed: a node
-    inside a decomposed one is freed memory and must never be touched again.
+    One `[class], [id]` query per body node, then a regex on the lower-cased
+    class and id (Lexbor re-parses a selector list on every query, so ~100
+    attribute selectors cost far more than this). Matches are collected first
+    and only the outermost are decomposed: a node inside a decomposed one is
+    freed memory and must never be touched again.
     """
-    for reason, selector in CHROME.items():
-        if reasons is not None and reason not in reasons:
-            continue
-        for node in nodes:
-            own = node.mem_id
-            doomed = []
-            for el in node.css(selector):  # Lexbor's css() includes the node itself
-                if el.mem_id == own or el.tag in ("body", "html"):
+    for node in nodes:
+        own = node.mem_id
+        doomed = []
+        for el in node.css("[class], [id]"):  # Lexbor's css() includes the node itself
+            attrs = el.attributes
+            key = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}".lower()
+            reason = chrome_reason(key)
+            if reason is None or (reasons is not None and reason not in reasons):
+                continue
+            if el.mem_id == own or el.tag in ("body", "html"):
+                continue
+            w = weight(el.text())
+            if w > guard_weight:
+                continue
+            if w > TEXT_HEAVY and reason not in TEXT_CHROME:
+                # a large block of prose: chrome only if it is mostly links
+                links = sum(len(a.text()) for a in el.css("a"))
+                if links < 0.3 * w:
                     continue
-                w = weight(el.text())
-                if w > guard_weight:
-                    continue
-                if w > TEXT_HEAVY and reason not in TEXT_CHROME:
-                    # a large block of prose: chrome only if it is mostly links
-                    links = sum(len(a.text()) for a in el.css("a"))
-                    if links < 0.3 * w:
-                        continue
-                doomed.append(el)
-            if doomed:
-                for el in outermost(doomed):
-                    el.decompose()
-                    stats.count(reason)
+            doomed.append((el, reason))
+        if doomed:
+            reason_of = {el.mem_id: reason for el, reason in doomed}
+            for el in outermost([el for el, _ in doomed]):
+                stats.count(reason_of[el.mem_id])
+                el.decompose()
 
 
 class _Full(Exception):

@@ -40,7 +40,6 @@ try:  # the text helper's line classifier, when present
 except Exception:  # pragma: no cover - absent or broken: blocks are judged without it
     line_reason = None
 
-GLOBAL_CHROME = ("comments", "related", "share", "newsletter", "cookie")
 MAX_LINK_SHARE = 0.5
 EDGE_HEAD, EDGE_TAIL = 3, 8  # blocks at the body's edges where bylines and legal lines sit
 _STUB = re.compile(

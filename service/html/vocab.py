@@ -8,23 +8,7 @@ only, so a word that is sometimes part of a content wrapper's class (say
 
 from __future__ import annotations
 
-
-def _words(*words: str) -> list[str]:
-    """`[class*=w]` and `[id*=w]` for each word (case-insensitive substring)."""
-    out = []
-    for w in words:
-        out.append(f'[class*="{w}" i]')
-        out.append(f'[id*="{w}" i]')
-    return out
-
-
-def _tokens(*tokens: str) -> list[str]:
-    """Whole class tokens and exact ids (for short words that are substrings of others)."""
-    out = []
-    for t in tokens:
-        out.append(f'[class~="{t}" i]')
-        out.append(f'[id="{t}" i]')
-    return out
+import re
 
 
 # Removed from the whole page before the body is chosen: never article text.
@@ -41,27 +25,55 @@ PAGE_CHROME = ", ".join([
     '[style*="display:none" i]', '[style*="display: none" i]', '[style*="visibility:hidden" i]',
 ])
 
-# reason -> selector, matched inside the chosen body.
-CHROME = {
-    "share": ", ".join(_words("share", "sharing", "social", "addthis", "sharethis", "sns")),
-    "related": ", ".join(_words(
+# reason -> (substrings of a lower-cased class/id, whole class tokens or ids),
+# matched inside the chosen body, first reason first. Substrings catch the
+# many spellings ("share-bar", "c-social-buttons"); whole tokens are for short
+# words that hide inside others ("ad" in "header").
+CHROME_WORDS = {
+    "share": (("share", "sharing", "social", "addthis", "sns"), ()),
+    "related": ((
         "related", "recommend", "more-from", "morefrom", "also-read", "read-next", "readnext",
         "trending", "popular", "most-read", "mostread", "most-viewed",
         "outbrain", "taboola", "more-stories", "morestories", "you-may", "recirc", "further-reading",
-    )),
-    "newsletter": ", ".join(_words("newsletter", "subscribe", "subscription", "signup", "sign-up")),
-    "cookie": ", ".join(_words("cookie", "consent", "gdpr")),
-    "author": ", ".join(_words("byline", "author", "contributor", "bio-box", "biobox")),
-    "comments": ", ".join(_words("comment", "disqus", "respond")),
-    "ads": ", ".join(_words("advert", "ad-slot", "adslot", "ad-container", "ad-wrapper", "adwrap", "ad-unit",
-                            "sponsor", "promo", "dfp", "banner")
-                     + _tokens("ad", "ads", "adv", "advertisement")),
-    "boilerplate": ", ".join(_words("breadcrumb", "toolbar", "sidebar", "widget", "modal", "popup",
-                                    "sr-only", "visually-hidden", "screen-reader", "print-only", "skip-link",
-                                    "post-meta", "entry-meta", "article-meta", "tags", "tag-list", "taglist",
-                                    "rating", "timestamp", "dateline-")),
-    "caption": ", ".join(_words("caption", "credit", "photo-info")),
+    ), ()),
+    "newsletter": (("newsletter", "subscribe", "subscription", "signup", "sign-up"), ()),
+    "cookie": (("cookie", "consent", "gdpr"), ()),
+    "author": (("byline", "author", "contributor", "bio-box", "biobox"), ()),
+    "comments": (("comment", "disqus", "respond"), ()),
+    "ads": ((
+        "advert", "ad-slot", "adslot", "ad-container", "ad-wrapper", "adwrap", "ad-unit", "sponsor", "promo",
+        "dfp", "banner",
+    ), ("ad", "ads", "adv", "advertisement")),
+    "boilerplate": ((
+        "breadcrumb", "toolbar", "sidebar", "widget", "modal", "popup", "sr-only", "visually-hidden",
+        "screen-reader", "print-only", "skip-link", "post-meta", "entry-meta", "article-meta", "tags",
+        "tag-list", "taglist", "rating", "timestamp", "dateline-",
+    ), ()),
+    "caption": (("caption", "credit", "photo-info"), ()),
 }
+
+
+def _pattern(words, tokens) -> str:
+    parts = [re.escape(w) for w in words]
+    if tokens:
+        parts.append(r"(?:^|\s)(?:" + "|".join(re.escape(t) for t in tokens) + r")(?:\s|$)")
+    return "|".join(parts)
+
+
+# one regex to find chrome, then one per reason to name it (both on lower-cased "class id")
+CHROME_ANY = re.compile("|".join(_pattern(w, t) for w, t in CHROME_WORDS.values()))
+CHROME_REASONS = tuple((reason, re.compile(_pattern(w, t))) for reason, (w, t) in CHROME_WORDS.items())
+
+
+def chrome_reason(class_and_id: str) -> str | None:
+    """The chrome reason a lower-cased "class id" string names, or None."""
+    if not CHROME_ANY.search(class_and_id):
+        return None
+    for reason, rx in CHROME_REASONS:
+        if rx.search(class_and_id):
+            return reason
+    return None
+
 
 # Containers that declare the article body. Korean portals and CMSs are listed
 # by the ids they use (Naver `#dic_area`, many regional outlets
