@@ -207,3 +207,26 @@ def test_comment_thread_after_the_article_goes():
         ]
     )
     assert [b.text for b in extract_text(page, url=None).blocks] == [P1, P2, P3]
+
+
+def test_repeated_sentences_in_the_body_are_dropped_once_seen():
+    quote = "“We will not accept an unfair deal,” the minister said on Tuesday in Seoul."
+    page = "\n".join(["Allies resume talks on cost sharing", P1, quote, P2, quote, P3])
+    article = extract_text(page, url=None)
+    assert [b.text for b in article.blocks] == [P1, quote, P2, P3]
+    assert article.stats.removed["duplicate"] == 1
+
+
+def test_cookie_box_prose_does_not_beat_the_article():
+    cookie = [
+        "Privacy Overview",
+        "This website uses cookies to improve your experience while you navigate through the website.",
+        "Necessary cookies are absolutely essential for the website to function properly. This category only "
+        "includes cookies that ensure basic functionalities and security features of the website.",
+        "Any cookies that may not be particularly necessary for the website to function and are used specifically "
+        "to collect user personal data via analytics, ads and other embedded contents are termed as non-necessary.",
+        "It is mandatory to procure user consent prior to running these cookies on your website, which is why we "
+        "ask for it every time you visit and store your choice for the length of your visit here.",
+    ]
+    page = "\n".join(["Allies resume talks on cost sharing", P1, P2] + cookie)
+    assert [b.text for b in extract_text(page, url=None).blocks] == [P1, P2]

@@ -55,6 +55,13 @@ CHROME = [
     ("Tags: Korea, Trade, Tariffs", "tags"),
     ("Read more: Seoul and Washington agree on tariffs", "read_more"),
     ("Sign up for our daily newsletter to get the news first.", "newsletter"),
+    ("https://www.example.com/assets/images/logo.png", "url"),
+    ("This website uses cookies to improve your experience while you navigate through the website.", "cookie"),
+    ("Privacy Overview", "chrome_heading"),
+    ("Advert", "menu"),
+    ("Milan Griffes on September 12, 2018 at 4:47 pm said:", "comment"),
+    ("Comments are closed.", "comment_prompt"),
+    ("2 days ago at 07:52 am", "date"),
 ]
 
 ARTICLE = [
@@ -75,6 +82,9 @@ ARTICLE = [
     "(서울=연합뉴스) 김철수 기자 = 정부는 10일 한미 관세 협상 결과를 발표했다.",
     "The report was published on July 10, 2025, after months of talks between Seoul and Washington.",
     "Related to this, Seoul also asked for an exemption on steel.",
+    "Europe uses cookies in a different way, the commission said.",
+    "He said on July 10, 2025 that the talks had stalled and he said:",
+    "See https://example.com/report for the full report.",
     "x" * 5000,
 ]
 

@@ -47,8 +47,10 @@ HEADING_MAX_LEN = 150
 LIST_HEADLINE_MAX = 220
 JOIN_MIN_GOOD = 3  # a neighbouring region joins the article with this many good blocks...
 JOIN_MIN_SHARE = 0.25  # ...and this share of the article's good text
+CHROME_OPENED_WEIGHT = 0.5  # a region under a chrome heading counts half when picking the article
 DEK_MAX_LEN = 500
 TITLE_MAX_LEN = 250
+DEDUPE_MIN_LEN = 60  # a repeated sentence is an artifact; repeated short cells ("Meal 1") are structure
 
 BARRIERS = frozenset(("chrome_heading", "disclaimer", "headline_list", "teaser_list", "comment", "comment_prompt"))
 _SENTENCE_END = frozenset(".!?。…")
@@ -295,24 +297,27 @@ def _mark_teaser_lists(blocks: list[_Block]) -> None:
             blocks[x].reason = "teaser_list"
 
 
-def _regions(blocks: list[_Block]) -> list[tuple[int, int]]:
-    """Spans of blocks between barriers. A span that opens with a reader's comment is left out:
-    comment threads are never the article, however much prose they hold."""
+def _regions(blocks: list[_Block]) -> list[tuple[int, int, str | None]]:
+    """Spans of blocks between barriers, with the barrier that opened each.
+
+    A span that opens with a reader's comment is left out: comment threads are
+    never the article, however much prose they hold.
+    """
     regions = []
     start = 0
     opened_by = None
     for i, b in enumerate(blocks):
         if b.reason in BARRIERS:
             if i > start and opened_by != "comment":
-                regions.append((start, i))
+                regions.append((start, i, opened_by))
             start = i + 1
             opened_by = b.reason
     if start < len(blocks) and opened_by != "comment":
-        regions.append((start, len(blocks)))
+        regions.append((start, len(blocks), opened_by))
     return regions
 
 
-def _good_len(blocks: list[_Block], region: tuple[int, int], cls: int) -> tuple[int, int]:
+def _good_len(blocks: list[_Block], region: tuple[int, int, str | None], cls: int) -> tuple[int, int]:
     total = count = 0
     for b in blocks[region[0] : region[1]]:
         if b.reason is None and b.cls >= cls:
@@ -322,11 +327,19 @@ def _good_len(blocks: list[_Block], region: tuple[int, int], cls: int) -> tuple[
 
 
 def _pick_main(blocks: list[_Block]) -> tuple[int, int, int] | None:
-    """(start, end, class) of the article's span of blocks, or None when no prose exists."""
+    """(start, end, class) of the article's span of blocks, or None when no prose exists.
+
+    The region with the most prose wins; one opened by a chrome heading ("About
+    Us", "Privacy Overview") counts half, since its prose is usually the box's.
+    """
     regions = _regions(blocks)
     for cls in (GOOD, NEAR):
         scores = [_good_len(blocks, r, cls) for r in regions]
-        best = max(range(len(regions)), key=lambda i: scores[i][0], default=None)
+        ranked = [
+            score * (CHROME_OPENED_WEIGHT if r[2] == "chrome_heading" else 1.0)
+            for (score, _), r in zip(scores, regions)
+        ]
+        best = max(range(len(regions)), key=lambda i: ranked[i], default=None)
         if best is None or scores[best][0] == 0:
             continue
         lo = hi = best
@@ -485,6 +498,7 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
 
     images: list[Image] = []
     out: list[Block] = []
+    seen_texts: set[str] = set()
     i = cs
     while i <= be:
         b = blocks[i]
@@ -510,12 +524,16 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
                 caption, credit = _image_caption(b.text)
                 images.append(Image("", caption, credit))
                 b.reason = "caption"
+            elif len(b.text) >= DEDUPE_MIN_LEN and b.text in seen_texts:
+                b.reason = "duplicate"  # repeated lists, pull quotes, teasers of this same story
             else:
                 block = _body_block(blocks, i, be, cls)
                 if block is None:
                     b.reason = "short"
                 else:
                     out.append(block)
+                    if len(b.text) >= DEDUPE_MIN_LEN:
+                        seen_texts.add(b.text)
         i += 1
 
     for i, b in enumerate(blocks):

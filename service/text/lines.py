@@ -20,7 +20,8 @@ from datetime import date
 from ..korean import korean_tail_reason
 from .vocab import CHROME_HEADINGS, SHARE_WORDS, SOCIAL_NETWORKS
 
-SHORT_LINE = 200  # only lines up to this many characters can be most kinds of chrome
+SHORT_LINE = 200
+COOKIE_LINE = 500  # cookie-consent paragraphs are at most this long  # only lines up to this many characters can be most kinds of chrome
 MEDIUM_LINE = 400
 
 _MONTHS = {
@@ -100,8 +101,11 @@ _SHORT_RE = re.compile(
     r"|(?P<menu>(?:close|open|main|toggle)?\s*(?:menu|navigation|search)\s*$|skip\s+to\s+(?:main\s+)?content\s*$"
     r"|back\s+to\s+top\s*$|scroll\s+to\s+(?:top|continue)\s*$|type\s+above\s+and\s+press\s+enter.{0,60}$"
     r"|press\s+esc\s+to\s+cancel.{0,10}$|(?:sign|log)\s*(?:in|up|out)\s*$|register\s*$|subscribe\s*(?:now)?\s*$"
-    r"|(?:advertisement|advertising|sponsored|ad|광고)\s*$|loading\W*$|print(?:\s+this\s+(?:article|page))?\s*$"
+    r"|(?:advertisement|advertising|advert|sponsored|ad|광고)\s*$|loading\W*$|print(?:\s+this\s+(?:article|page))?\s*$"
     r"|font\s*size.{0,20}$|text\s*size.{0,20}$|글자\s*크기.{0,20}$)"
+    r"|(?P<url>(?:https?://|www\.)\S+$)"
+    r"|(?P<cookie>(?:this\s+(?:web)?site|our\s+(?:web)?site|we)\s+uses?\s+cookies\b.{0,300}$"
+    r"|(?:accept|reject|manage)\s+(?:all\s+)?cookies\s*$|cookie\s+(?:settings|preferences|policy)\s*$)"
     r")",
     re.I,
 )
@@ -115,6 +119,8 @@ _DISCLAIMER_RE = re.compile(
 _COMMENT_HEADER_RE = re.compile(
     rf"^.{{1,80}}?\s+(?:on\s+)?{_DATE_PLAIN}{_TIME}\s*(?:said|says|wrote|replied|commented)\s*:?$", re.I
 )
+# Cookie-consent prose: "cookies" next to the words of a consent box.
+_COOKIE_CONTEXT_RE = re.compile(r"cookies?\b.{0,120}\b(?:website|browser|consent|your experience|opt[- ]out|third[- ]party)|(?:website|browser|consent)\b.{0,120}\bcookies?\b")
 _NEWSLETTER_RE = re.compile(r"(?:sign\s+up\s+for|subscribe\s+to|get)\s+(?:our|the)\s+.{0,40}newsletter", re.I)
 _COMMENT_COUNTER_RE = re.compile(r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?|글자)?\s*\)\s*$", re.I)
 
@@ -259,6 +265,8 @@ def line_reason(line: str) -> str | None:
         return "disclaimer"
     if n > MEDIUM_LINE:
         return None
+    if n <= COOKIE_LINE and "cookie" in low and (low.count("cookie") >= 2 or _COOKIE_CONTEXT_RE.search(low)):
+        return "cookie"
     if n > SHORT_LINE:
         if first in "©ⓒ" or (n < 300 and "all rights reserved" in low):
             return "copyright"

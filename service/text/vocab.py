@@ -39,7 +39,8 @@ CHROME_HEADINGS = frozenset(
     |in case you missed it|around the web|sponsored|sponsored content|promoted stories|from the web
     |about us|about the author|about the authors|author|authors|more by this author|more from this author
     |leave a reply|leave a comment|post a comment|add a comment|comments|comment|join the conversation
-    |legal disclaimer|disclaimer|sections|quick links
+    |legal disclaimer|disclaimer|sections|quick links|privacy overview|cookie policy|cookie settings
+    |we use cookies|cookies|your privacy|manage consent
     |관련기사|관련 기사|많이 본 뉴스|많이 본 기사|인기기사|인기 기사|최신기사|최신 기사|추천기사|추천 기사|포토뉴스|댓글
     """.replace("\n", "").split("|")
 )
