@@ -91,7 +91,7 @@ class _Walker:
     query per element and never rewrites the tree.
     """
 
-    __slots__ = ("blocks", "buf", "buf_links", "has_block", "has_br")
+    __slots__ = ("blocks", "buf", "buf_links", "has_block", "has_br", "links")
 
     def __init__(self):
         self.blocks: list[RawBlock] = []
@@ -99,6 +99,7 @@ class _Walker:
         self.buf_links = 0
         self.has_block: set[int] = set()
         self.has_br: set[int] = set()
+        self.links: dict[int, int] = {}  # mem_id of a block element -> characters of link text in it
 
     def _emit(self, block: RawBlock) -> None:
         self.blocks.append(block)
@@ -112,6 +113,8 @@ class _Walker:
         links = self.buf_links
         self.buf = []
         self.buf_links = 0
+        if text.isspace():
+            return
         if BR not in text:
             text = squash(text)
             if text:
@@ -130,8 +133,7 @@ class _Walker:
             return
         text = squash(text)
         if text:
-            links = sum(len(a.text()) for a in node.css("a"))
-            self._emit(RawBlock(kind, text, level, links))
+            self._emit(RawBlock(kind, text, level, self.links.get(node.mem_id, 0)))
 
     def walk(self, node, kind: str = "paragraph", depth: int = 0, inline: bool = False) -> None:
         """Read `node`'s children; an inline walk leaves its text in the buffer."""
@@ -191,6 +193,26 @@ class _Walker:
             self.flush(kind)
 
 
+_BLOCK_TAGS = LEAF | frozenset(HEADINGS) | {"li"}
+
+
+def _links_by_block(node) -> dict[int, int]:
+    """Characters of link text per enclosing block element, from one query."""
+    out: dict[int, int] = {}
+    for a in node.css("a"):
+        n = len(a.text())
+        if not n:
+            continue
+        up, hops = a.parent, 0
+        while up is not None and hops < 8:
+            if up.tag in _BLOCK_TAGS:
+                k = up.mem_id
+                out[k] = out.get(k, 0) + n
+                break
+            up, hops = up.parent, hops + 1
+    return out
+
+
 def read_blocks(nodes: list) -> list[RawBlock]:
     """Typed raw blocks of `nodes` in document order (at most MAX_BLOCKS)."""
     w = _Walker()
@@ -198,6 +220,7 @@ def read_blocks(nodes: list) -> list[RawBlock]:
         for node in nodes:
             w.has_block = {n.mem_id for n in node.css(HAS_BLOCK)}
             w.has_br = {n.mem_id for n in node.css(":has(br)")} if node.css_first("br") is not None else set()
+            w.links = _links_by_block(node)
             if node.tag in HEADINGS:
                 w.leaf(node, "heading", HEADINGS[node.tag])
             elif node.mem_id in w.has_block or node.mem_id in w.has_br or node.tag not in LEAF:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_SPACES = re.compile(r"\s+")
 
 
 def weight(text: str) -> int:
@@ -23,4 +22,4 @@ def weight(text: str) -> int:
 
 def squash(text: str) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to one space."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
