@@ -47,6 +47,7 @@ HEADING_MAX_LEN = 150
 LIST_HEADLINE_MAX = 220
 JOIN_MIN_GOOD = 3  # a neighbouring region joins the article with this many good blocks...
 JOIN_MIN_SHARE = 0.25  # ...and this share of the article's good text
+JOIN_GAP_BLOCKS = 6  # ...also across one prose-less box of at most this many blocks
 CHROME_OPENED_WEIGHT = 0.5  # a region under a chrome heading counts half when picking the article
 DEK_MAX_LEN = 500
 TITLE_MAX_LEN = 250
@@ -342,16 +343,29 @@ def _pick_main(blocks: list[_Block]) -> tuple[int, int, int] | None:
         best = max(range(len(regions)), key=lambda i: ranked[i], default=None)
         if best is None or scores[best][0] == 0:
             continue
-        lo = hi = best
         main_len = scores[best][0]
-        while lo > 0 and scores[lo - 1][1] >= JOIN_MIN_GOOD and scores[lo - 1][0] >= JOIN_MIN_SHARE * main_len:
-            lo -= 1
-        while (
-            hi < len(regions) - 1
-            and scores[hi + 1][1] >= JOIN_MIN_GOOD
-            and scores[hi + 1][0] >= JOIN_MIN_SHARE * main_len
-        ):
-            hi += 1
+
+        def joins(i: int) -> bool:
+            return scores[i][1] >= JOIN_MIN_GOOD and scores[i][0] >= JOIN_MIN_SHARE * main_len
+
+        def small_gap(i: int) -> bool:  # a short box without prose (an inline "Related" list)
+            return scores[i][1] == 0 and regions[i][1] - regions[i][0] <= JOIN_GAP_BLOCKS
+
+        lo = hi = best
+        while lo > 0:
+            if joins(lo - 1):
+                lo -= 1
+            elif lo > 1 and small_gap(lo - 1) and joins(lo - 2):
+                lo -= 2
+            else:
+                break
+        while hi < len(regions) - 1:
+            if joins(hi + 1):
+                hi += 1
+            elif hi < len(regions) - 2 and small_gap(hi + 1) and joins(hi + 2):
+                hi += 2
+            else:
+                break
         return regions[lo][0], regions[hi][1], cls
     return None
 
