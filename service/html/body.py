@@ -235,16 +235,16 @@ def find_body(root) -> tuple[list, str]:
     # the best-voted element that is not inside navigation, a footer or a comment thread
     top = sorted(direct, key=direct.__getitem__, reverse=True)[:15]
     ranked = sorted(top, key=lambda k: direct[k] * _hint(node_of[k]), reverse=True)[:6]
+    scored = sorted(
+        ((direct[k] * _hint(node_of[k]) * (_listing(node_of[k]) if i < 3 else 1.0), i, k) for i, k in enumerate(ranked)),
+        reverse=True,
+    )
     best = ancestors = None
-    best_score = -1.0
-    for k in ranked:
-        node = node_of[k]
-        excluded, anc = _context(node)
-        if excluded:
-            continue
-        score = direct[k] * _hint(node) * _listing(node)
-        if score > best_score:
-            best, ancestors, best_score = node, anc, score
+    for _score, _i, k in scored:
+        excluded, anc = _context(node_of[k])
+        if not excluded:
+            best, ancestors = node_of[k], anc
+            break
     if best is None:
         return [], "none"
     best_key = best.mem_id

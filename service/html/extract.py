@@ -23,7 +23,8 @@ from .guard import defuse
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
 
-NEVER_CONTENT_SELECTOR = ", ".join(NEVER_CONTENT)
+NEVER_CONTENT_TAGS = frozenset(NEVER_CONTENT)
+NOT_BODY_TEXT = ", ".join(NEVER_CONTENT) + ", " + PAGE_CHROME  # one query inside the body
 
 try:  # written by the metadata helper; optional until it lands
     from .metadata import extract_metadata
@@ -79,16 +80,23 @@ FALLBACK_MIN = 60  # weight a block needs when the page has no paragraphs to vot
 BIG = 2000  # weight above which a matched element is checked against the page's size
 
 
-def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: str) -> None:
+def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: str, always=frozenset()) -> None:
     """Decompose matches of `selector` under `root`, except ones holding over `share` of its text.
 
+    Tags in `always` (scripts, styles, forms controls) go uncounted and unguarded.
     Only the outermost matches are decomposed (descendants of a decomposed node are freed).
     """
     root_weight = None
     own = root.mem_id
     doomed = []
+    silent = set()
     for el in root.css(selector):  # Lexbor's css() includes `root` itself when it matches
-        if el.mem_id == own or el.tag in ("html", "body"):
+        tag = el.tag
+        if el.mem_id == own or tag in ("html", "body"):
+            continue
+        if tag in always:
+            doomed.append(el)
+            silent.add(el.mem_id)
             continue
         if share:
             w = weight(el.text())
@@ -100,8 +108,9 @@ def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: 
         doomed.append(el)
     if doomed:
         for el in outermost(doomed):
+            if el.mem_id not in silent:
+                stats.count(reason)
             el.decompose()
-            stats.count(reason)
 
 
 def _filter(raw: list[RawBlock], title: str | None, stats: Stats) -> list[Block]:
@@ -174,11 +183,8 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     blocks: list[Block] = []
     if nodes:
         for node in nodes:
-            for el in node.css(NEVER_CONTENT_SELECTOR):
-                el.decompose()
+            _decompose_guarded(node, NOT_BODY_TEXT, 1 / 2, stats, "page_chrome", always=NEVER_CONTENT_TAGS)
         body_weight = sum(weight(n.text()) for n in nodes)
-        for node in nodes:
-            _decompose_guarded(node, PAGE_CHROME, 1 / 2, stats, "page_chrome")
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats, body_weight // 2)
         title = meta.title if meta else None
