@@ -152,3 +152,25 @@ def test_pages_without_article_raise_no_content(html):
     with pytest.raises(UnprocessablePage) as e:
         extract_html(html, url=None)
     assert e.value.reason == "no_content"
+
+
+def test_korean_portal_photo_box_becomes_image():
+    html = f"""<html><body><div class="media_end_head"><h2>한미 반도체 협력</h2></div>
+      <div id="dic_area"><span class="end_photo_org"><img src="https://imgnews.example.com/a.jpg">
+      <em class="img_desc">한미 정상회담 모습 (사진=연합뉴스)</em></span>
+      {KO1}<br><br>{KO2}<br></div>
+      <div class="media_end_linked_more"><a href="/1">다른 기사 제목 하나</a><a href="/2">다른 기사 제목 둘</a></div>
+      </body></html>"""
+    art = extract_html(html, url=None)
+    assert [b.text for b in art.blocks] == [KO1, KO2]
+    assert art.images[0].src == "https://imgnews.example.com/a.jpg"
+    assert art.images[0].caption == "한미 정상회담 모습 (사진=연합뉴스)"
+
+
+def test_daum_general_paragraphs():
+    html = f"""<html><body><div class="news_view"><div class="article_view"><section>
+      <p dmcf-ptype="general">{KO1}</p><p dmcf-ptype="general">{KO2}</p>
+      </section></div></div><div class="cmt_box"><p>댓글 쓰기 전에 운영 정책을 확인해 주세요. 댓글은 자유롭게 작성할 수 있습니다.</p></div>
+      </body></html>"""
+    art = extract_html(html, url=None)
+    assert [b.text for b in art.blocks] == [KO1, KO2]

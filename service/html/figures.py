@@ -13,7 +13,12 @@ from ..article import Image
 from .body import outermost
 from .measure import squash
 
-FIGURES = 'figure, [class*="wp-caption" i], [class*="photo" i][class*="wrap" i], table[class*="photo" i], [class*="image-container" i], [class*="img-container" i]'
+# <figure>, and wrappers named for a photo or caption that hold an image (WordPress
+# .wp-caption, Korean CMS photo boxes and tables, "image-container"...)
+FIGURES = (
+    'figure, [class*="caption" i]:has(img), [class*="photo" i]:has(img), [class*="image" i]:has(img), '
+    '[class*="img" i]:has(img), [class*="picture" i]:has(img)'
+)
 CAPTIONS = 'figcaption, [class*="caption" i], [class*="cutline" i], [class*="desc" i]'
 CREDITS = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [class*="byline" i]'
 _SRC_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "data-url")
