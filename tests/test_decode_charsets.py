@@ -123,3 +123,13 @@ def test_korean_euc_kr_page_through_clean():
     raw = f'<html><head><meta charset="euc-kr"></head><body><article>{body}</article></body></html>'.encode("cp949")
     text, name = decode(raw)
     assert name == "cp949" and "양국 정부는" in text
+
+
+def test_random_high_bytes_are_undecodable():
+    import random
+
+    rng = random.Random(3)
+    raw = bytes(rng.randrange(0x80, 0x100) for _ in range(5000))
+    with pytest.raises(UnprocessablePage) as e:
+        decode(raw)
+    assert e.value.reason == "undecodable"
