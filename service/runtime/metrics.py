@@ -12,6 +12,8 @@ import platform
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, PlatformCollector, ProcessCollector
 
+from .children import ChildProcessCollector
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
 SCORE_BUCKETS = tuple(round(i / 10, 1) for i in range(1, 11))
@@ -28,6 +30,8 @@ class Metrics:
         # default registry would export them: the dashboard's per-instance panels use them
         ProcessCollector(registry=r)
         PlatformCollector(registry=r)
+        # the same for the pool processes, where the pipeline's CPU goes
+        r.register(ChildProcessCollector())
         self.pages_read = Counter(
             "winnow_pages_read_total", "Input stream entries read (first deliveries and redeliveries).", registry=r
         )
