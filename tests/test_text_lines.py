@@ -85,6 +85,11 @@ ARTICLE = [
     "Europe uses cookies in a different way, the commission said.",
     "He said on July 10, 2025 that the talks had stalled and he said:",
     "See https://example.com/report for the full report.",
+    "By the numbers",
+    "By July 10, 2025, the deal must be signed.",
+    "By Monday the talks had collapsed.",
+    "Copyright infringement lawsuits rose sharply in 2024, the report said.",
+    "The 2 comments he made were read aloud in court.",
     "x" * 5000,
 ]
 

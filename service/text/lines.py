@@ -66,12 +66,14 @@ _BY_ANYWHERE_RE = re.compile(
     r"(?:^|(?<=[a-z\s]))By\s+(?P<name>[^\W\d_][^\W\d_.'’-]*?(?:[\s.'’-]+[^\W\d_]+?){0,4}?)"
     r"(?=\s*(?:\d|(?i:" + _MONTH + r")\s|No\s+Comments?|[|•·,–—]|\s-\s|$))"
 )
-_READ_TIME_RE = re.compile(r"\b\d+\s*(?:min|mins|minute|minutes)\.?\s+read\b|\bno\s+comments?\d|\d+\s*comments?\b.*\bread\b", re.I)
+_READ_TIME_RE = re.compile(r"\b\d+\s*(?:min|mins|minute|minutes)\.?\s+read\b|\bno\s+comments?\d", re.I)
+_MONTH_WORD_RE = re.compile(rf"^{_MONTH}$", re.I)
 
 _IMAGE_MD_RE = re.compile(r"^\[?!\[(?P<alt>.*)\]\((?P<src>[^\s()]*)(?:\s+[\"'][^\"']*[\"'])?\)(?:\]\([^\s()]*\))?$")
 _SEP_RE = re.compile(r"\s*(?:»|›|→|>|::)\s*|\s+[|/]\s+|\s*\|\s*")
 _HOME = frozenset(("home", "홈", "main", "news", "뉴스", "start", "inicio", "accueil", "startseite"))
 _SENTENCE_END = ".!?。"
+_CLOSERS = "\"'”’»)]"
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _DIGIT_RE = re.compile(r"\d")
 _BYLINE_HINT_RE = re.compile(r"by\s|read\b|comment", re.I)
@@ -90,7 +92,7 @@ _SHORT_RE = re.compile(
     r"|(?:to\s+)?(?:write|post|leave)\s+(?:a\s+)?comments?,?\s+(?:please\s+)?(?:log|sign)\s+in)\b.{0,80}$"
     r"|(?:no\s+comments?(?:\s+yet)?|comments\s+are\s+closed|\d+\s+(?:comments?|responses?|replies)|comments?\s*(?:\(\d+\))?|show\s+comments?|view\s+comments?"
     r"|load\s+(?:more\s+)?comments?|댓글\s*(?:\d+|쓰기|작성|달기|보기|입력)?)\W*$)"
-    r"|(?P<copyright>(?:©|ⓒ|\(c\)\s|copyright\b|all\s+rights\s+reserved).{0,250}$)"
+    r"|(?P<copyright>(?:©|ⓒ|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|all\s+rights\s+reserved).{0,250}$)"
     r"|(?P<credit>(?:(?:photo|image|picture|graphic|video|illustration|photograph|file\s+photo|top\s+photo|header\s+image|"
     r"featured\s+image|사진|그래픽|이미지)\s*)?(?:credits?|courtesy|source|출처|제공)\s*[:：=]\s*.{1,150}$"
     r"|(?:photo|image|picture|photograph|사진)s?\s*(?:by\s|[:：=]\s*).{1,120}$)"
@@ -200,8 +202,13 @@ def is_byline(line: str) -> bool:
     if ("read" in low or "comment" in low) and _READ_TIME_RE.search(s):
         return True
     if low.startswith(_BYLINE_STARTS):
-        # "By Jane Doe", "By Jane Doe, Reuters | July 1, 2025": a name, not a sentence.
-        return len(s.split()) <= 14 and s[-1] not in _SENTENCE_END or has_date(s)
+        # "By Jane Doe", "By Jane Doe, Reuters | July 1, 2025": a name, not a sentence
+        # ("By the numbers", "By July 10, 2025, the deal must be signed." are not bylines).
+        words = s.split()
+        if low.startswith("by "):
+            if len(words) < 2 or not words[1][:1].isupper() or _MONTH_WORD_RE.match(words[1].rstrip(",")):
+                return False
+        return len(words) <= 14 and s.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
     if "by " not in low or len(s.split()) > 20 or not has_date(s):
         return False
     return _BY_ANYWHERE_RE.search(s) is not None
