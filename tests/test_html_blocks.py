@@ -29,7 +29,8 @@ ARTICLE = f"""<!doctype html>
 <nav><a href="/">Home</a> <a href="/world">World</a> <a href="/business">Business</a></nav>
 <article>
   <h1>Seoul and Washington sign chips deal</h1>
-  <div class="share-bar"><a href="#">Facebook</a> <a href="#">Twitter</a> <a href="#">Email</a></div>
+  <div class="share-bar"><a href="#"><img src="/icons/fb.png">Facebook</a> <a href="#">Twitter</a> <a href="#">Email</a></div>
+  <img src="/pixel.gif" width="1" height="1">
   <p>{P1}</p>
   <figure><img src="/img/signing.jpg" alt="signing">
     <figcaption>{CAPTION} <span class="credit">Photo: Reuters</span></figcaption></figure>
@@ -87,7 +88,7 @@ def test_chrome_is_removed_and_counted():
 
 def test_figure_becomes_image_with_caption_and_credit():
     art = extract_html(ARTICLE, url="https://example.com/world/chips-deal")
-    assert art.images[0].src == "https://example.com/img/signing.jpg"
+    assert [i.src for i in art.images] == ["https://example.com/img/signing.jpg"]  # no share icon, no pixel
     assert art.images[0].caption == CAPTION
     assert art.images[0].credit == "Photo: Reuters"
     assert CAPTION not in art.text and "Reuters" not in art.text

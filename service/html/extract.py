@@ -18,7 +18,7 @@ from ..article import Article, Block, Image, Stats
 from ..errors import UnprocessablePage
 from .blocks import MAX_BLOCKS, RawBlock, read_blocks, strip_chrome
 from .body import find_body, outermost
-from .figures import take_figures
+from .figures import loose_images, take_figures
 from .guard import defuse
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
@@ -187,6 +187,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         body_weight = sum(weight(n.text()) for n in nodes)
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats, body_weight // 2)
+        images += loose_images(nodes, url)  # after the chrome: icons and avatars are not article images
         title = meta.title if meta else None
         raw = read_blocks(nodes)
         if len(raw) >= MAX_BLOCKS:

@@ -25,8 +25,19 @@ _SRC_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "data-url")
 MAX_CAPTION = 600  # a "caption" longer than this is more likely article text
 
 
+def _tiny(attrs) -> bool:
+    """A tracking pixel or spacer: declared 1-10 px wide or high."""
+    for name in ("width", "height"):
+        v = attrs.get(name)
+        if v and v.strip().isdigit() and int(v) <= 10:
+            return True
+    return False
+
+
 def image_src(img, base: str | None) -> str | None:
     attrs = img.attributes
+    if _tiny(attrs):
+        return None
     for name in _SRC_ATTRS:
         v = attrs.get(name)
         if v and not v.startswith("data:"):
@@ -41,7 +52,7 @@ def image_src(img, base: str | None) -> str | None:
 
 
 def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
-    """Read and remove figures inside `nodes`; return their images in order."""
+    """Read and remove figures inside `nodes`; return their images in document order."""
     images: list[Image] = []
     for node in nodes:
         # a wrapper misnamed "photo" holds text, not a figure; a figure inside a figure goes with it
@@ -67,6 +78,13 @@ def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
                 images.append(Image(src, caption if i == 0 else None, credit if i == 0 else None))
             fig.decompose()
             stats.count("caption" if caption or credit else "figure")
+    return images
+
+
+def loose_images(nodes: list, base: str | None) -> list[Image]:
+    """Images left in the body outside figures (their alt text as caption)."""
+    images: list[Image] = []
+    for node in nodes:
         for img in node.css("img"):
             src = image_src(img, base)
             if src:
