@@ -230,3 +230,12 @@ def test_cookie_box_prose_does_not_beat_the_article():
     ]
     page = "\n".join(["Allies resume talks on cost sharing", P1, P2] + cookie)
     assert [b.text for b in extract_text(page, url=None).blocks] == [P1, P2]
+
+
+def test_camel_case_names_are_not_glued_headings():
+    line = (
+        "Users of LinkedIn said on Tuesday that the new feed had made it harder to find posts from their own "
+        "contacts, according to a survey published by the company."
+    )
+    article = extract_text("A title for this page\n\n" + line + "\n\n" + P1, url=None)
+    assert article.blocks[0].text == line

@@ -133,6 +133,7 @@ def _glued_heading(line: str) -> str | None:
     words = head.split()
     if (
         first in _GLUE_STARTERS
+        and not words[-1][0].isupper()  # "LinkedIn", "WeChat": a CamelCase name, not a glued heading
         and 2 <= len(words) <= 12
         and head[0].isupper()
         and not any(c in head for c in ".!?;")
