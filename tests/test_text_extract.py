@@ -239,3 +239,19 @@ def test_camel_case_names_are_not_glued_headings():
     )
     article = extract_text("A title for this page\n\n" + line + "\n\n" + P1, url=None)
     assert article.blocks[0].text == line
+
+
+@pytest.mark.parametrize(
+    "line,title,site",
+    [
+        ("Between giants: a balanced foreign policy – Asia Times", "Between giants: a balanced foreign policy", "Asia Times"),
+        ("한미, 방위비·관세 고위급 회의 개최 - 연합뉴스", "한미, 방위비·관세 고위급 회의 개최", "연합뉴스"),
+        ("Trump says talks went well - report", "Trump says talks went well - report", None),
+        ("Korea - US Relations", "Korea - US Relations", None),
+        ("Seoul and Washington resume tariff talks | BBC News", "Seoul and Washington resume tariff talks", "BBC News"),
+    ],
+)
+def test_title_site_suffix(line, title, site):
+    from service.text.extract import _strip_suffix
+
+    assert _strip_suffix(line) == (title, site)

@@ -206,8 +206,8 @@ def _strip_suffix(title: str) -> tuple[str, str | None]:
     if (
         1 <= len(tail_words) <= 4
         and len(tail) <= 35
-        and all(w[0].isupper() or w[0].isdigit() or not w[0].isalpha() for w in tail_words)
-        and len(head.split()) >= 4
+        and not any(w[0].islower() for w in tail_words)  # "Asia Times", "연합뉴스", "BBC News"
+        and (len(head.split()) >= 4 or (len(head) >= 8 and is_cjk_heavy(head)))
     ):
         return head, tail
     return title, None
