@@ -7,7 +7,11 @@ Pages are interleaved (page i: trafilatura, then winnow) so both see the same
 machine noise; each page is timed `--repeat` times and its median kept.
 
     .venv/bin/python bench/extraction.py [--only winnow|trafilatura] [--limit N]
-        [--repeat R] [--worst K] [--dataset DIR]
+        [--repeat R] [--worst K] [--breakdown] [--dataset DIR]
+
+`--breakdown` also prints the median time of each stage of `service.clean`
+(decode, Lexbor parse, metadata, the whole HTML extraction, fingerprint), so
+the part that is the extractor's own work can be told from the fixed costs.
 """
 
 from __future__ import annotations
@@ -83,6 +87,47 @@ def timed(fn, raw, url, repeat):
     return out, statistics.median(times)
 
 
+def breakdown(pages, repeat: int) -> None:
+    """Median ms per stage of service.clean over the pages (each stage timed alone)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from service.decode import decode
+    from service.errors import UnprocessablePage
+    from service.fingerprint import fingerprint
+    from service.html.extract import extract_html
+    from service.html.metadata import extract_metadata
+
+    stages: dict[str, list[float]] = {k: [] for k in ("decode", "parse", "metadata", "extract_html", "fingerprint")}
+
+    def clock(name, fn, *a, **kw):
+        best = None
+        out = None
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            out = fn(*a, **kw)
+            t = time.perf_counter() - t0
+            best = t if best is None else min(best, t)
+        stages[name].append(best)
+        return out
+
+    for _pid, raw, _truth, url in pages:
+        text, _enc = clock("decode", decode, raw)
+        tree = clock("parse", LexborHTMLParser, text)
+        clock("metadata", extract_metadata, tree, url=url)
+        try:
+            art = clock("extract_html", extract_html, text, url=url)
+        except UnprocessablePage:
+            continue
+        clock("fingerprint", fingerprint, art.text)
+    print("\nstage medians (best of repeat per page), ms:")
+    for name, ts in stages.items():
+        print(f"  {name:<13} {statistics.median(ts) * 1000:7.3f}")
+    own = statistics.median(stages["extract_html"]) - statistics.median(stages["parse"]) - statistics.median(
+        stages["metadata"]
+    )
+    print(f"  extract_html minus parse and metadata (the extractor's own work): {own * 1000:.3f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
@@ -90,6 +135,7 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int)
     ap.add_argument("--repeat", type=int, default=3, help="timings per page; the median is kept")
     ap.add_argument("--worst", type=int, default=0, help="list the K worst winnow pages by F1")
+    ap.add_argument("--breakdown", action="store_true", help="median time per stage of service.clean")
     ap.add_argument("--core", type=int, default=None, help="pin to this CPU (default: the first allowed)")
     args = ap.parse_args(argv)
 
@@ -125,6 +171,9 @@ def main(argv=None) -> int:
         print(f"{name:<12} {s.f1:6.4f} {s.precision:6.4f} {s.recall:6.4f} {s.empty:5d} {medians[name]:9.2f} {mean:8.2f}")
     if len(medians) == 2:
         print(f"\nratio of medians winnow/trafilatura: {medians['winnow'] / medians['trafilatura']:.3f}")
+
+    if args.breakdown:
+        breakdown(pages, args.repeat)
 
     if args.worst and "winnow" in outputs:
         rows = []
