@@ -255,3 +255,21 @@ def test_title_site_suffix(line, title, site):
     from service.text.extract import _strip_suffix
 
     assert _strip_suffix(line) == (title, site)
+
+
+def test_story_cards_with_author_date_and_summary_are_a_list():
+    cards = []
+    for head, summary in TEASERS[:3]:
+        cards += [head, "Jane Roe", "Wednesday November 20, 2019", summary + " " + summary]
+    page = "\n".join(["Allies resume talks on cost sharing", P1, P2, P3, "More from us"] + cards)
+    article = extract_text(page, url=None)
+    assert [b.text for b in article.blocks] == [P1, P2, P3]
+    assert article.stats.removed["headline_list"] == 12
+
+
+def test_live_blog_of_dated_updates_is_kept():
+    updates = []
+    for _, summary in TEASERS[:3]:
+        updates += ["Update", "July 10, 2025", summary + " " + summary]
+    article = extract_text("\n".join(["Live: talks in Geneva"] + updates), url=None)
+    assert len([b for b in article.blocks if b.kind == "paragraph"]) == 3

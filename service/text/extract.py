@@ -220,8 +220,18 @@ def _key(text: str) -> str | None:
     return L.normalize(_strip_suffix(text)[0])
 
 
+LIST_GAP_TIGHT = 1  # blocks allowed between one "headline, date" pair and the next (a teaser)...
+LIST_GAP_LOOSE = 3  # ...or, in runs of three or more pairs, a teaser plus a kicker/byline line
+
+
 def _mark_headline_lists(blocks: list[_Block]) -> None:
-    """Runs of two or more "headline, date" pairs (teasers between them allowed) become a headline list."""
+    """Runs of "headline, date" pairs become a headline list.
+
+    Two pairs with at most one block between them (a teaser) make a list; with
+    up to three blocks between pairs ("headline, author, date, summary" cards)
+    it takes three pairs, and the run is only removed when enough prose (two
+    good blocks) remains elsewhere, so a live blog of dated updates is kept.
+    """
     n = len(blocks)
     pairs: list[int] = []
     for i in range(n - 1):
@@ -235,18 +245,26 @@ def _mark_headline_lists(blocks: list[_Block]) -> None:
             pairs.append(i)
     if len(pairs) < 2:
         return
-    runs: list[list[int]] = [[pairs[0]]]
+    runs: list[tuple[list[int], int]] = [([pairs[0]], 0)]  # (pair starts, widest gap)
     for p in pairs[1:]:
-        gap = p - (runs[-1][-1] + 2)  # blocks between the previous pair's date and this headline
-        if gap <= 1:
-            runs[-1].append(p)
+        run, widest = runs[-1]
+        gap = p - (run[-1] + 2)  # blocks between the previous pair's date and this headline
+        if gap <= LIST_GAP_LOOSE:
+            run.append(p)
+            runs[-1] = (run, max(widest, gap))
         else:
-            runs.append([p])
-    for run in runs:
-        if len(run) < 2:
+            runs.append(([p], 0))
+    total_good = sum(1 for b in blocks if b.reason is None and b.cls == GOOD)
+    for run, widest in runs:
+        if len(run) < 2 or (widest > LIST_GAP_TIGHT and len(run) < 3):
             continue
-        for i in range(run[0], run[-1] + 2):
-            if blocks[i].reason not in ("chrome_heading",):
+        span = range(run[0], run[-1] + 2)
+        if widest > LIST_GAP_TIGHT:
+            good_in_run = sum(1 for i in span if blocks[i].reason is None and blocks[i].cls == GOOD)
+            if total_good - good_in_run < 2:
+                continue
+        for i in span:
+            if blocks[i].reason != "chrome_heading":
                 blocks[i].reason = "headline_list"
 
 
