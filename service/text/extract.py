@@ -231,6 +231,7 @@ def _mark_headline_lists(blocks: list[_Block]) -> None:
     up to three blocks between pairs ("headline, author, date, summary" cards)
     it takes three pairs, and the run is only removed when enough prose (two
     good blocks) remains elsewhere, so a live blog of dated updates is kept.
+    The same guard applies to every run.
     """
     n = len(blocks)
     pairs: list[int] = []
@@ -258,11 +259,15 @@ def _mark_headline_lists(blocks: list[_Block]) -> None:
     for run, widest in runs:
         if len(run) < 2 or (widest > LIST_GAP_TIGHT and len(run) < 3):
             continue
-        span = range(run[0], run[-1] + 2)
+        start = run[0]
         if widest > LIST_GAP_TIGHT:
-            good_in_run = sum(1 for i in span if blocks[i].reason is None and blocks[i].cls == GOOD)
-            if total_good - good_in_run < 2:
-                continue
+            # cards: the headline line(s) above the first card's byline belong to the list
+            while start > 0 and run[0] - start < widest - 1 and blocks[start - 1].reason is None and blocks[start - 1].cls == SHORT:
+                start -= 1
+        span = range(start, run[-1] + 2)
+        good_in_run = sum(1 for i in span if blocks[i].reason is None and blocks[i].cls == GOOD)
+        if total_good - good_in_run < 2:
+            continue
         for i in span:
             if blocks[i].reason != "chrome_heading":
                 blocks[i].reason = "headline_list"
