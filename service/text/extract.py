@@ -262,7 +262,10 @@ def _mark_headline_lists(blocks: list[_Block]) -> None:
         start = run[0]
         if widest > LIST_GAP_TIGHT:
             # cards: the headline line(s) above the first card's byline belong to the list
-            while start > 0 and run[0] - start < widest - 1 and blocks[start - 1].reason is None and blocks[start - 1].cls == SHORT:
+            while start > 0 and run[0] - start < widest - 1:
+                above = blocks[start - 1]
+                if above.reason is not None or above.cls != SHORT:
+                    break
                 start -= 1
         span = range(start, run[-1] + 2)
         good_in_run = sum(1 for i in span if blocks[i].reason is None and blocks[i].cls == GOOD)
