@@ -53,7 +53,9 @@ DEK_MAX_LEN = 500
 TITLE_MAX_LEN = 250
 DEDUPE_MIN_LEN = 60  # a repeated sentence is an artifact; repeated short cells ("Meal 1") are structure
 
-BARRIERS = frozenset(("chrome_heading", "disclaimer", "headline_list", "teaser_list", "comment", "comment_prompt"))
+BARRIERS = frozenset(
+    ("chrome_heading", "disclaimer", "headline_list", "teaser_list", "comment", "comment_prompt", "newsletter", "cookie")
+)
 _SENTENCE_END = frozenset(".!?。…")
 _CLOSERS = "\"'”’»)]"
 _BULLET_RE = re.compile(r"^(?:[-*•·▪►▶◆■□○●–]|\d{1,2}[.)])\s+")
