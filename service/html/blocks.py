@@ -28,6 +28,9 @@ BLOCKISH = "p, div, section, article, ul, ol, li, h1, h2, h3, h4, h5, h6, blockq
 HAS_BLOCK = f":has({BLOCKISH})"
 
 
+# elements not judged by their own class: a share link or icon is removed with its
+# container, or as a link-dense block
+_NEVER_CHROME_ALONE = frozenset(("a", "img", "i", "svg", "path", "use", "picture", "source", "input", "button"))
 MAX_BLOCKS = 10_000  # no article has more; a page that does is cut here to bound memory
 TEXT_HEAVY = 400  # weight above which a chrome-named element must prove it is chrome
 TEXT_CHROME = frozenset({"comments", "cookie", "newsletter"})  # chrome even when prose-heavy
@@ -43,7 +46,7 @@ class RawBlock:
     links: int  # characters of link text
 
 
-def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
+def strip_chrome(nodes: list, stats, reasons=None) -> None:
     """Decompose chrome elements inside `nodes`, counting each by reason.
 
     One `[class], [id]` query per body node, then a regex on the lower-cased
@@ -52,20 +55,30 @@ def strip_chrome(nodes: list, stats, guard_weight: int, reasons=None) -> None:
     and only the outermost are decomposed: a node inside a decomposed one is
     freed memory and must never be touched again.
     """
+    body_weight = None
+    seen: dict[str, str | None] = {}  # class/id string -> reason: pages repeat their class names
     for node in nodes:
         own = node.mem_id
         doomed = []
         for el in node.css("[class], [id]"):  # Lexbor's css() includes the node itself
+            if el.tag in _NEVER_CHROME_ALONE:
+                continue
             attrs = el.attributes
-            key = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}".lower()
-            reason = chrome_reason(key)
+            key = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
+            if key in seen:
+                reason = seen[key]
+            else:
+                reason = seen[key] = chrome_reason(key.lower())
             if reason is None or (reasons is not None and reason not in reasons):
                 continue
             if el.mem_id == own or el.tag in ("body", "html"):
                 continue
             w = weight(el.text())
-            if w > guard_weight:
-                continue
+            if w > TEXT_HEAVY:
+                if body_weight is None:
+                    body_weight = sum(weight(n.text()) for n in nodes)
+                if w > body_weight // 2:  # a wrapper holding most of the body, whatever its name
+                    continue
             if w > TEXT_HEAVY and reason not in TEXT_CHROME:
                 # a large block of prose: chrome only if it is mostly links
                 links = sum(len(a.text()) for a in el.css("a"))

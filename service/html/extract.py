@@ -51,10 +51,9 @@ _STUB = re.compile(
     r"reuters|afp|file photo.*|back to top|top of page)\W*$",
     re.I,
 )
-_TAIL = re.compile(
+_TAIL = re.compile(  # matched against lower-cased text
     r"무단\s?전재|재배포\s?금지|기사제보|^\S{2,5}\s?(기자|특파원)\s*[\w.+-]+@[\w-]+\.[\w.]+$|"
-    r"all rights reserved|copyright\s?(©|\(c\))",
-    re.I,
+    r"all rights reserved|copyright\s?(©|\(c\))"
 )
 
 
@@ -125,7 +124,7 @@ def _filter(raw: list[RawBlock], title: str | None, stats: Stats) -> list[Block]
             reason = "link_dense"
         elif n < 80 and _STUB.match(text):
             reason = "boilerplate"
-        elif n < 300 and _TAIL.search(text):
+        elif n < 300 and _TAIL.search(text.lower()):
             reason = "legal"
         elif b.kind == "heading" and title_key and text.casefold() == title_key:
             reason = "title"
@@ -184,9 +183,8 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     if nodes:
         for node in nodes:
             _decompose_guarded(node, NOT_BODY_TEXT, 1 / 2, stats, "page_chrome", always=NEVER_CONTENT_TAGS)
-        body_weight = sum(weight(n.text()) for n in nodes)
         images = take_figures(nodes, url, stats)
-        strip_chrome(nodes, stats, body_weight // 2)
+        strip_chrome(nodes, stats)
         images += loose_images(nodes, url)  # after the chrome: icons and avatars are not article images
         title = meta.title if meta else None
         raw = read_blocks(nodes)
