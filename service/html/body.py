@@ -235,16 +235,25 @@ def find_body(root) -> tuple[list, str]:
     # the best-voted element that is not inside navigation, a footer or a comment thread
     top = sorted(direct, key=direct.__getitem__, reverse=True)[:15]
     ranked = sorted(top, key=lambda k: direct[k] * _hint(node_of[k]), reverse=True)[:6]
-    scored = sorted(
-        ((direct[k] * _hint(node_of[k]) * (_listing(node_of[k]) if i < 3 else 1.0), i, k) for i, k in enumerate(ranked)),
-        reverse=True,
-    )
+    # (a story listing is penalised; that needs a query, so only the leader is checked
+    # until one passes)
+    scored = [[direct[k] * _hint(node_of[k]), i, k, False] for i, k in enumerate(ranked)]
     best = ancestors = None
-    for _score, _i, k in scored:
-        excluded, anc = _context(node_of[k])
+    while scored:
+        scored.sort(reverse=True)
+        entry = scored[0]
+        node = node_of[entry[2]]
+        if not entry[3]:
+            entry[3] = True
+            penalty = _listing(node)
+            if penalty < 1.0:
+                entry[0] *= penalty
+                continue
+        excluded, anc = _context(node)
         if not excluded:
-            best, ancestors = node_of[k], anc
+            best, ancestors = node, anc
             break
+        scored.pop(0)
     if best is None:
         return [], "none"
     best_key = best.mem_id
@@ -266,7 +275,7 @@ def find_body(root) -> tuple[list, str]:
         return [declared[0]], "declared"
     # the one <article> around the top element, or the one inside it
     outer = [a for a in ancestors if a.tag == "article"]
-    inner = [a for a in best.css("article") if a.mem_id != best_key]
+    inner = [a for a in best.css("article") if a.mem_id != best_key] if best.tag != "p" else []
     if len(outer) == 1 and not inner:
         t = total(outer[0])
         if t <= 1.6 * best_total:
@@ -309,7 +318,10 @@ def find_body(root) -> tuple[list, str]:
         if sib.mem_id == best_key:
             nodes.append(sib)
             continue
-        if sib.tag == "article":  # another story
+        if sib.tag == "article" or sib.tag == "-text":  # another story
+            continue
+        k = sib.mem_id
+        if k not in direct and k not in ev.units:  # no paragraph within two levels: not article text
             continue
         if total(sib) >= threshold and _hint(sib) >= 1.0:
             nodes.append(sib)
