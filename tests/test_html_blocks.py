@@ -175,3 +175,27 @@ def test_daum_general_paragraphs():
       </body></html>"""
     art = extract_html(html, url=None)
     assert [b.text for b in art.blocks] == [KO1, KO2]
+
+
+def test_site_rule_body_and_strip_are_used(monkeypatch):
+    from service.html import extract as ex
+    from service.rules import SiteRule
+
+    rule = SiteRule(name="t", domains=("example.org",), body=(".story-text",), strip=(".promo-box",))
+    monkeypatch.setattr(ex, "rule_for", lambda url: rule)
+    html = f"""<html><body><div class="big-sidebar"><p>{P3}</p><p>{P3}</p><p>{P3}</p></div>
+      <div class="story-text"><p>{P1}</p><div class="promo-box"><p>Buy our magazine today, fifty percent off for new readers.</p></div>
+      <p>{P2}</p></div></body></html>"""
+    art = ex.extract_html(html, url="https://example.org/a")
+    assert [b.text for b in art.blocks] == [P1, P2]
+    assert art.stats.removed.get("rule") == 1
+
+
+def test_broken_site_rule_falls_back_to_generic(monkeypatch):
+    from service.html import extract as ex
+    from service.rules import SiteRule
+
+    rule = SiteRule(name="t", domains=("example.org",), body=("p[[[",))
+    monkeypatch.setattr(ex, "rule_for", lambda url: rule)
+    art = ex.extract_html(f"<html><body><div><p>{P1}</p><p>{P2}</p></div></body></html>", url="https://example.org/a")
+    assert [b.text for b in art.blocks] == [P1, P2]

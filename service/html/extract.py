@@ -165,14 +165,17 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     nodes: list = []
     how = "none"
     if rule is not None:
-        for sel in getattr(rule, "strip", ()) or ():
-            _decompose_guarded(root, sel, 0, stats, "rule")
-        for sel in getattr(rule, "body", ()) or ():
-            found = root.css(sel)
-            if found:
-                nodes = outermost(found)
-                how = "rule"
-                break
+        try:
+            for sel in getattr(rule, "strip", ()) or ():
+                _decompose_guarded(root, sel, 0, stats, "rule")
+            for sel in getattr(rule, "body", ()) or ():
+                found = root.css(sel)
+                if found:
+                    nodes = outermost(found)
+                    how = "rule"
+                    break
+        except Exception:  # a selector Lexbor rejects (SelectolaxError): the rule is unusable, the page is not
+            nodes = []
     if not nodes:
         nodes, how = find_body(root)
         if not nodes:  # no paragraph anywhere: read the page itself, keep only substantial blocks
