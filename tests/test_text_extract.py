@@ -273,3 +273,28 @@ def test_live_blog_of_dated_updates_is_kept():
         updates += ["Update", "July 10, 2025", summary + " " + summary]
     article = extract_text("\n".join(["Live: talks in Geneva"] + updates), url=None)
     assert len([b for b in article.blocks if b.kind == "paragraph"]) == 3
+
+
+def test_title_is_the_line_above_the_byline_even_if_others_repeat():
+    page = "\n".join(
+        [
+            "Video: Trump says talks went well",
+            "Allies resume talks on cost sharing in Washington",
+            "By Jane Doe | March 3, 2025",
+            "Video: Trump says talks went well",
+            "Video: Trump says talks went well",
+            P1,
+            P2,
+        ]
+    )
+    assert extract_text(page, url=None).title == "Allies resume talks on cost sharing in Washington"
+
+
+def test_title_shares_words_with_the_lead_and_labels_lose():
+    page = "\n".join(["Officials meet in Washington on the alliance", "Politics & Policy", "9:24 pm ET", P1, P2])
+    assert extract_text(page, url=None).title == "Officials meet in Washington on the alliance"
+
+
+def test_no_title_rather_than_a_section_label():
+    page = "\n".join(["Science & Technology", "(Reed Saxon / Associated Press)", P1, P2])
+    assert extract_text(page, url=None).title is None

@@ -51,6 +51,8 @@ JOIN_GAP_BLOCKS = 6  # ...also across one prose-less box of at most this many bl
 CHROME_OPENED_WEIGHT = 0.5  # a region under a chrome heading counts half when picking the article
 DEK_MAX_LEN = 500
 TITLE_MAX_LEN = 250
+TITLE_LEAD_BLOCKS = 8  # the title's words are looked for in this many blocks after it
+_WORD_EDGES = "\"'“”‘’()[]{}.,;:!?…—–-*#%$&@/\\|«»"
 DEDUPE_MIN_LEN = 60  # a repeated sentence is an artifact; repeated short cells ("Meal 1") are structure
 
 BARRIERS = frozenset(
@@ -399,15 +401,21 @@ def _pick_main(blocks: list[_Block]) -> tuple[int, int, int] | None:
     return None
 
 
+_TWO_SENTENCES_RE = re.compile(r"[a-z]{2}[.!?][\"'”’]?\s*[A-Z]")
+_CREDIT_TAIL_RE = re.compile(r"\([^()]*/[^()]*\)$|credit\b", re.I)
+
+
 def _title_candidate(b: _Block) -> bool:
     t = b.text
     if b.reason is not None or len(t) > TITLE_MAX_LEN or t[-1] in ".,;:" or _BULLET_RE.match(t):
+        return False
+    if _TWO_SENTENCES_RE.search(t) or _CREDIT_TAIL_RE.search(t):  # captions, not titles
         return False
     return b.words >= 3 or (b.words >= 1 and is_cjk_heavy(t) and b.length >= 8)
 
 
 def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
-    """Index of the title block: a heading-shaped line before the body, repeated ones first."""
+    """Index of the title block: a heading-shaped line before the body above a byline first, then repeated ones."""
     counts: dict[str, int] = {}
     for b in blocks:
         if b.key is None:
@@ -416,18 +424,34 @@ def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
         if b.reason == "breadcrumb":
             tail = L.normalize(re.split(r"»|›|→|>|::|\s[|/]\s|\|", b.text)[-1])
             counts[tail] = counts.get(tail, 0) + 1
+    n = len(blocks)
+    lead: set[str] = set()
+    for b in blocks[body : body + TITLE_LEAD_BLOCKS]:
+        if b.reason is None:
+            lead.update(_content_words(b.text))
     for lo in (start, 0):
-        best, best_count = None, 0
+        best, best_rank = None, None
         for i in range(lo, body):
             b = blocks[i]
             if b.reason == "headline_list" or not _title_candidate(b):
                 continue
-            c = counts.get(b.key, 1)
-            if c >= best_count:  # ties go to the candidate closest to the body
-                best, best_count = i, c
-        if best is not None:
+            # A line right above a byline is the title ("Title / By Jane Doe / July 1, 2025");
+            # then lines whose words the lead paragraphs use, repeated lines, longer lines;
+            # ties go to the candidate closest to the body.
+            bylined = i + 1 < n and blocks[i + 1].reason == "byline"
+            words = _content_words(b.text)
+            shared = len(words & lead) / len(words) if words else 0.0
+            rank = (bylined, 2 if shared >= 0.5 else 1 if shared >= 0.25 else 0, counts.get(b.key, 1) > 1, b.words >= 4, i)
+            if best_rank is None or rank > best_rank:
+                best, best_rank = i, rank
+        if best is not None and best_rank[:3] != (False, 0, False):
             return best
-    return None
+    return None  # better no title than a section label or a photo credit
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w.strip(_WORD_EDGES) for w in text.casefold().replace("’", "'").split()}
+    return {w for w in words if len(w) > 2 and w not in STOP_WORDS}
 
 
 def _image_caption(text: str) -> tuple[str, str | None]:

@@ -57,6 +57,7 @@ _RELATIVE_DATE_RE = re.compile(
     r"|^\d+\s*(?:초|분|시간|일|주|개월|년)\s*전$",
     re.I,
 )
+_TIME_LINE_RE = re.compile(r"^(?:updated\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?$", re.I)
 _MONTH_DAY_LINE_RE = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+\d{{1,2}}{_ORD}$", re.I)
 
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}|de|van|von|bin|al|la|le))*"
@@ -99,7 +100,7 @@ _SHORT_RE = re.compile(
     r"|(?P<tags>(?:tags?|topics?|keywords?|filed\s+under|categories|category|태그|키워드)\s*[:：]\s*.{1,300}$"
     r"|(?:#[^\s#]+\s*){2,}$)"
     r"|(?P<read_more>(?:read\s+more|also\s+read|read\s+also|related|see\s+also|recommended|more\s+on\s+this)\s*[:：»>|]\s*.{0,180}$"
-    r"|(?:read\s+more|continue\s+reading|read\s+the\s+full\s+(?:story|article)|click\s+here\s+to\s+read|show\s+more|load\s+more|view\s+more|더\s*보기)\W{0,3}$)"
+    r"|(?:read\s+more|continue\s+reading(?:\s+the\s+(?:main\s+)?(?:story|article))?|read\s+the\s+full\s+(?:story|article)|click\s+here\s+to\s+read|show\s+more|load\s+more|view\s+more|더\s*보기)\W{0,3}$)"
     r"|(?P<menu>(?:close|open|main|toggle)?\s*(?:menu|navigation|search)\s*$|skip\s+to\s+(?:main\s+)?content\s*$"
     r"|back\s+to\s+top\s*$|scroll\s+to\s+(?:top|continue)\s*$|type\s+above\s+and\s+press\s+enter.{0,60}$"
     r"|press\s+esc\s+to\s+cancel.{0,10}$|(?:sign|log)\s*(?:in|up|out)\s*$|register\s*$|subscribe\s*(?:now)?\s*$"
@@ -206,7 +207,9 @@ def is_byline(line: str) -> bool:
         # ("By the numbers", "By July 10, 2025, the deal must be signed." are not bylines).
         words = s.split()
         if low.startswith("by "):
-            if len(words) < 2 or not words[1][:1].isupper() or _MONTH_WORD_RE.match(words[1].rstrip(",")):
+            if len(words) < 2 or _MONTH_WORD_RE.match(words[1].rstrip(",")):
+                return False
+            if not words[1][:1].isupper() and not has_date(s):  # "By admin - 2018-09-16" is one
                 return False
         return len(words) <= 14 and s.rstrip(_CLOSERS)[-1:] not in _SENTENCE_END
     if "by " not in low or len(s.split()) > 20 or not has_date(s):
@@ -300,6 +303,8 @@ def line_reason(line: str) -> str | None:
     if n <= 90 and _DIGIT_RE.search(s):
         if (_YEAR_RE.search(s) and _DATE_LINE_RE.match(s)) or _MONTH_DAY_LINE_RE.match(s):
             return "date"
+    if n <= 24 and ":" in s and _TIME_LINE_RE.match(s):
+        return "date"
     if n <= 40 and ("ago" in low or "yesterday" in low or "today" in low or "전" in s) and _RELATIVE_DATE_RE.match(s):
         return "date"
     if is_share_row(s):
