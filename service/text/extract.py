@@ -51,7 +51,8 @@ JOIN_GAP_BLOCKS = 6  # ...also across one prose-less box of at most this many bl
 CHROME_OPENED_WEIGHT = 0.5  # a region under a chrome heading counts half when picking the article
 DEK_MAX_LEN = 500
 TITLE_MAX_LEN = 250
-TITLE_LEAD_BLOCKS = 8  # the title's words are looked for in this many blocks after it
+TITLE_LEAD_BLOCKS = 8  # the title's words are looked for in this many blocks after it...
+TITLE_LEAD_CHARS = 400  # ...in the first characters of each
 _WORD_EDGES = "\"'“”‘’()[]{}.,;:!?…—–-*#%$&@/\\|«»"
 DEDUPE_MIN_LEN = 60  # a repeated sentence is an artifact; repeated short cells ("Meal 1") are structure
 
@@ -428,7 +429,7 @@ def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
     lead: set[str] = set()
     for b in blocks[body : body + TITLE_LEAD_BLOCKS]:
         if b.reason is None:
-            lead.update(_content_words(b.text))
+            lead.update(_content_words(b.text[:TITLE_LEAD_CHARS]))
     for lo in (start, 0):
         best, best_rank = None, None
         for i in range(lo, body):
