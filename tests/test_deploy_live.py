@@ -397,8 +397,9 @@ def test_no_metric_name_in_dashboard_or_rules_is_missing_from_live_metrics(stack
 
 
 def test_exporter_sees_this_runs_streams_and_both_consumers(stack):
-    rows = promql(stack.prometheus, f'redis_stream_group_consumers{{stream="{stack.prefix}:pages"}}')["data"]["result"]
-    assert rows and float(rows[0]["value"][1]) >= 2, rows
+    query = f'redis_stream_group_consumers{{stream="{stack.prefix}:pages"}}'
+    wait_for(lambda: max(finite_values(promql(stack.prometheus, query)), default=0) >= 2, 30,
+             "redis_exporter to report both consumers of the group")
 
 
 def test_container_command_drains_and_exits_0_on_sigterm(tmp_path):
