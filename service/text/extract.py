@@ -61,6 +61,8 @@ BARRIERS = frozenset(
 )
 _SENTENCE_END = frozenset(".!?。…")
 _CLOSERS = "\"'”’»)]"
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ALNUM_RE = re.compile(r"[^\W_]")
 _BULLET_RE = re.compile(r"^(?:[-*•·▪►▶◆■□○●–]|\d{1,2}[.)])\s+")
 _GLUE_RE = re.compile(r"[a-z0-9)’'”?](?=[A-Z][a-z]*\s)")
 _CAPTION_CREDIT_RE = re.compile(r"\s*[\[(]([A-Z][A-Z0-9 .&/,'-]{1,60})[\])]\s*$")
@@ -100,8 +102,8 @@ def _split_lines(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     blank = True
     for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if not line:
+        line = " ".join(raw.split()).strip(_INVISIBLE)
+        if not line or not _ALNUM_RE.search(line):  # separators ("***", "—") and invisible characters
             blank = True
             continue
         if (
