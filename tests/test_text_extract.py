@@ -298,3 +298,11 @@ def test_title_shares_words_with_the_lead_and_labels_lose():
 def test_no_title_rather_than_a_section_label():
     page = "\n".join(["Science & Technology", "(Reed Saxon / Associated Press)", P1, P2])
     assert extract_text(page, url=None).title is None
+
+
+def test_everything_after_the_first_reader_comment_is_the_thread():
+    thread = []
+    for name in ("fan1", "joetoronto", "theprocess12"):
+        thread += [f"{name} says:", "November 19, 2019 at 6:34 am", P2 + " " + P3]
+    page = "\n".join(["Allies resume talks on cost sharing", P1, P2, "3 responses to “Allies resume talks”"] + thread)
+    assert [b.text for b in extract_text(page, url=None).blocks] == [P1, P2]

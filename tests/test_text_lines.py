@@ -62,6 +62,8 @@ CHROME = [
     ("Milan Griffes on September 12, 2018 at 4:47 pm said:", "comment"),
     ("Comments are closed.", "comment_prompt"),
     ("2 days ago at 07:52 am", "date"),
+    ("thelastchargersfan says:", "comment"),
+    ("34 responses to “Anthony Lynn: We needed to win this game”", "comment_prompt"),
 ]
 
 ARTICLE = [
@@ -86,6 +88,8 @@ ARTICLE = [
     "He said on July 10, 2025 that the talks had stalled and he said:",
     "See https://example.com/report for the full report.",
     "By the numbers",
+    "The minister says:",
+    "Here is what the president of the United States of America said:",
     "By July 10, 2025, the deal must be signed.",
     "By Monday the talks had collapsed.",
     "Copyright infringement lawsuits rose sharply in 2024, the report said.",

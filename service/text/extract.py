@@ -10,13 +10,16 @@ read from the text itself, in the spirit of jusText:
 2. Each block gets a chrome reason on its own (`lines.line_reason`) or a class
    by its shape: good (long prose: length, stop-word density, lower-case
    words), near-good (a short sentence) or short (headline, label, name).
-3. Context revises that: a run of headline + date pairs is a headline list;
-   chrome headings ("Related Posts", "About Us") and lists split the page into
-   regions; the region with the most good text is the article (neighbours join
-   it only when they hold substantial prose of their own); inside it short
-   lines between paragraphs are subheadings, the lines before the last
-   repetition of the title are the page header (title, dek, byline), and short
-   lines after the last paragraph are tails (agency credits, tag rows).
+3. Context revises that: a run of headline + date pairs is a headline list,
+   a run of "headline, one short paragraph" units a teaser list; chrome
+   headings ("Related Posts", "About Us"), lists, comment and newsletter
+   prompts split the page into regions; the region with the most good text is
+   the article (one under a chrome heading counts half, comment threads never
+   count; neighbours join it only when they hold substantial prose of their
+   own); inside it short lines between paragraphs are subheadings, the lines
+   before the last repetition of the title are the page header (title, dek,
+   byline), short lines after the last paragraph are tails (agency credits,
+   tag rows), and a sentence seen twice is kept once.
 
 Everything is pure and runs in well under a millisecond for a typical page.
 """
@@ -110,7 +113,6 @@ def _split_lines(text: str) -> list[_Block]:
             blocks
             and not blank
             and line[0].islower()
-            and line.isascii() is blocks[-1].text.isascii()
             and not _ends_sentence(blocks[-1].text)
             and blocks[-1].text[-1] not in ":;"
             and not _BULLET_RE.match(line)
@@ -279,7 +281,7 @@ def _mark_headline_lists(blocks: list[_Block]) -> None:
         if total_good - good_in_run < 2:
             continue
         for i in span:
-            if blocks[i].reason != "chrome_heading":
+            if blocks[i].reason not in BARRIERS:  # comment headers and chrome headings keep their meaning
                 blocks[i].reason = "headline_list"
 
 
@@ -333,21 +335,17 @@ def _mark_teaser_lists(blocks: list[_Block]) -> None:
 
 
 def _regions(blocks: list[_Block]) -> list[tuple[int, int, str | None]]:
-    """Spans of blocks between barriers, with the barrier that opened each.
-
-    A span that opens with a reader's comment is left out: comment threads are
-    never the article, however much prose they hold.
-    """
+    """Spans of blocks between barriers, with the barrier that opened each."""
     regions = []
     start = 0
     opened_by = None
     for i, b in enumerate(blocks):
         if b.reason in BARRIERS:
-            if i > start and opened_by != "comment":
+            if i > start:
                 regions.append((start, i, opened_by))
             start = i + 1
             opened_by = b.reason
-    if start < len(blocks) and opened_by != "comment":
+    if start < len(blocks):
         regions.append((start, len(blocks), opened_by))
     return regions
 
@@ -368,8 +366,14 @@ def _pick_main(blocks: list[_Block]) -> tuple[int, int, int] | None:
     Us", "Privacy Overview") counts half, since its prose is usually the box's.
     """
     regions = _regions(blocks)
+    # Once readers' comments start ("jane says:", "Jane on May 1, 2019 at 4:47 pm said:"), what
+    # follows is the thread, never the article, however much prose it holds.
+    first_comment = next((i for i, b in enumerate(blocks) if b.reason == "comment"), len(blocks))
+    thread = [r[0] > first_comment for r in regions]
+    if all(thread):
+        thread = [False] * len(regions)
     for cls in (GOOD, NEAR):
-        scores = [_good_len(blocks, r, cls) for r in regions]
+        scores = [(0, 0) if t else _good_len(blocks, r, cls) for r, t in zip(regions, thread)]
         ranked = [
             score * (CHROME_OPENED_WEIGHT if r[2] == "chrome_heading" else 1.0)
             for (score, _), r in zip(scores, regions)
@@ -383,7 +387,7 @@ def _pick_main(blocks: list[_Block]) -> tuple[int, int, int] | None:
             return scores[i][1] >= JOIN_MIN_GOOD and scores[i][0] >= JOIN_MIN_SHARE * main_len
 
         def small_gap(i: int) -> bool:  # a short box without prose (an inline "Related" list)
-            return scores[i][1] == 0 and regions[i][1] - regions[i][0] <= JOIN_GAP_BLOCKS
+            return not thread[i] and scores[i][1] == 0 and regions[i][1] - regions[i][0] <= JOIN_GAP_BLOCKS
 
         lo = hi = best
         while lo > 0:

@@ -18,7 +18,7 @@ import re
 from datetime import date
 
 from ..korean import korean_tail_reason
-from .vocab import CHROME_HEADINGS, SHARE_WORDS, SOCIAL_NETWORKS
+from .vocab import CHROME_HEADINGS, SHARE_WORDS, SOCIAL_NETWORKS, STOP_WORDS
 
 SHORT_LINE = 200
 COOKIE_LINE = 500  # cookie-consent paragraphs are at most this long  # only lines up to this many characters can be most kinds of chrome
@@ -124,6 +124,8 @@ _COMMENT_HEADER_RE = re.compile(
 )
 # Cookie-consent prose: "cookies" next to the words of a consent box.
 _COOKIE_CONTEXT_RE = re.compile(r"cookies?\b.{0,120}\b(?:website|browser|consent|your experience|opt[- ]out|third[- ]party)|(?:website|browser|consent)\b.{0,120}\bcookies?\b")
+# "34 responses to “Title”", "12 thoughts on “Title”"
+_RESPONSES_RE = re.compile(r"^\d+\s+(?:responses?|comments?|replies|thoughts)\s+(?:to|on)\b", re.I)
 _NEWSLETTER_RE = re.compile(r"(?:sign\s+up\s+for|subscribe\s+to|get)\s+(?:our|the)\s+.{0,40}newsletter", re.I)
 _COMMENT_COUNTER_RE = re.compile(r"\(\s*\d+\s*/\s*\d+\s*(?:자|characters?|chars?|글자)?\s*\)\s*$", re.I)
 
@@ -298,8 +300,14 @@ def line_reason(line: str) -> str | None:
         return "chrome_heading"
     if is_byline(s):
         return "byline"
-    if low.endswith((" said:", " said", " wrote:", " replied:", " says:", " commented:")) and _COMMENT_HEADER_RE.match(s):
-        return "comment"
+    if low.endswith((" said:", " said", " wrote:", " replied:", " says:", " commented:")):
+        name = low.rsplit(" ", 1)[0].split()
+        if _COMMENT_HEADER_RE.match(s) or (
+            low.endswith(":") and len(name) <= 3 and n <= 50 and STOP_WORDS.isdisjoint(name)
+        ):
+            return "comment"  # "Jane on May 1, 2019 at 4:47 pm said:", "thelastchargersfan says:"
+    if low[:1].isdigit() and _RESPONSES_RE.match(s):
+        return "comment_prompt"
     if n <= 90 and _DIGIT_RE.search(s):
         if (_YEAR_RE.search(s) and _DATE_LINE_RE.match(s)) or _MONTH_DAY_LINE_RE.match(s):
             return "date"
