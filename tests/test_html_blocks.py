@@ -199,3 +199,15 @@ def test_broken_site_rule_falls_back_to_generic(monkeypatch):
     monkeypatch.setattr(ex, "rule_for", lambda url: rule)
     art = ex.extract_html(f"<html><body><div><p>{P1}</p><p>{P2}</p></div></body></html>", url="https://example.org/a")
     assert [b.text for b in art.blocks] == [P1, P2]
+
+
+def test_dek_heading_chrome_heading_and_stubs_go():
+    dek = "Both governments commit to joint investment in chip packaging, officials say"
+    html = f"""<html><head><title>Chips deal</title><meta name="description" content="{dek}"></head><body>
+      <div class="story"><h2>{dek}</h2><p>{P1}</p><p>Read more</p><p>{P2}</p>
+      <h3>Most read</h3><ul><li><a href="/x">An unrelated story everyone clicked on today</a></li></ul>
+      <p>{P3}</p><p>To read the full story, subscribe</p></div></body></html>"""
+    art = extract_html(html, url=None)
+    assert [b.text for b in art.blocks] == [P1, P2, P3]
+    removed = art.stats.removed
+    assert removed["description"] == 1 and removed["related"] == 1 and removed["boilerplate"] >= 2

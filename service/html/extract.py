@@ -48,7 +48,17 @@ _STUB = re.compile(
     r"(continue )?read(ing)? (more|next|the full)|see also|related( articles| stories| content)?|"
     r"more (from|on|about)|click here|sign up|subscribe|follow us|comments?|leave a (comment|reply)|"
     r"(all rights reserved|copyright).*|©.*|image:? .*|photo:? .*|source:? .*|getty images|ap photo.*|"
-    r"reuters|afp|file photo.*|back to top|top of page)\W*$",
+    r"reuters|afp|file photo.*|back to top|top of page|explore further|loading( content)?|"
+    r"((subscribe )?to (read|continue reading) the full (story|article)|to continue reading).*|"
+    r"this (slideshow|video|content) requires javascript.*|this document is subject to copyright.*)\W*$",
+    re.I,
+)
+# a heading (or a short line standing as one) that opens a section of links to other pages
+_CHROME_HEADING = re.compile(
+    r"^(most (read|popular|viewed|shared)|(you|we think you) (may|might) (also )?(like|enjoy)|related|"
+    r"recommended|more (stories|news|articles|from|on)|trending|popular|don'?t miss|also read|see also|"
+    r"read (more|next|also)|top stories|latest (news|stories)|editor'?s picks?|"
+    r"관련\s?기사|많이 본 (기사|뉴스)|추천 기사|주요 뉴스|인기 기사)\b",
     re.I,
 )
 _TAIL = re.compile(  # matched against lower-cased text
@@ -112,22 +122,37 @@ def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: 
             el.decompose()
 
 
-def _filter(raw: list[RawBlock], title: str | None, stats: Stats) -> list[Block]:
+def _same(text: str, key: str | None) -> bool:
+    """`text` repeats `key` (a title or dek), allowing for truncation with an ellipsis."""
+    if not key:
+        return False
+    t = text.casefold().rstrip(" .…")
+    return t == key or (len(t) >= 40 and (key.startswith(t) or t.startswith(key)))
+
+
+def _filter(raw: list[RawBlock], meta, stats: Stats) -> list[Block]:
     out: list[Block] = []
-    title_key = squash(title).casefold() if title else None
+    title_key = squash(meta.title).casefold().rstrip(" .…") if meta is not None and meta.title else None
+    dek_key = (
+        squash(meta.description).casefold().rstrip(" .…") if meta is not None and meta.description else None
+    )
     last = len(raw) - EDGE_TAIL
     for i, b in enumerate(raw):
         text = b.text
         n = len(text)
         reason = None
-        if b.links and b.links >= MAX_LINK_SHARE * n:
-            reason = "link_dense"
-        elif n < 80 and _STUB.match(text):
+        if n < 80 and _STUB.match(text):
             reason = "boilerplate"
+        elif (b.kind == "heading" or n < 40) and _CHROME_HEADING.match(text):
+            reason = "related"  # its teasers are links and go as link-dense blocks
+        elif b.links and b.links >= MAX_LINK_SHARE * n:
+            reason = "link_dense"
         elif n < 300 and _TAIL.search(text.lower()):
             reason = "legal"
-        elif b.kind == "heading" and title_key and text.casefold() == title_key:
+        elif i < EDGE_HEAD and _same(text, title_key):
             reason = "title"
+        elif i < EDGE_HEAD and b.kind == "heading" and _same(text, dek_key):  # a lead paragraph is often the dek
+            reason = "description"
         elif line_reason is not None and n < 300 and (i < EDGE_HEAD or i >= last):
             try:
                 reason = line_reason(text)
@@ -189,7 +214,6 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats)
         images += loose_images(nodes, url)  # after the chrome: icons and avatars are not article images
-        title = meta.title if meta else None
         raw = read_blocks(nodes)
         if len(raw) >= MAX_BLOCKS:
             stats.count("truncated")
@@ -198,7 +222,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
             if short:
                 stats.count("short", len(short))
                 raw = [b for b in raw if weight(b.text) >= FALLBACK_MIN]
-        blocks = _filter(raw, title, stats)
+        blocks = _filter(raw, meta, stats)
 
     ld_body = meta.json_ld_body if meta else None
     if ld_body:
