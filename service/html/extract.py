@@ -127,7 +127,10 @@ def _same(text: str, key: str | None) -> bool:
     if not key:
         return False
     t = text.casefold().rstrip(" .…")
-    return t == key or (len(t) >= 40 and (key.startswith(t) or t.startswith(key)))
+    if t == key:
+        return True
+    # a truncated copy, or the copy plus a site suffix; never a paragraph that merely opens with it
+    return len(t) >= 40 and (key.startswith(t) or (t.startswith(key) and len(t) <= len(key) + 40))
 
 
 def _filter(raw: list[RawBlock], meta, stats: Stats) -> list[Block]:
