@@ -1,11 +1,14 @@
 """`extract_html`: one HTML page in, one Article out (pure, deterministic, no I/O).
 
-Parse once with Lexbor; read the page's own metadata before touching the tree;
-remove what is never article text (scripts, navigation, hidden elements, then
-comment/related/share sections by class vocabulary); choose the body (a site
-rule's selectors, else `body.find_body`); take figures out as images; strip
-chrome inside the body; read typed blocks; drop blocks that are chrome by their
-text (link-dense runs, "read more" stubs, legal and byline tail lines).
+Parse once with Lexbor (after `guard.defuse` has capped pathological nesting);
+read the page's own metadata before touching the tree; choose the body (a site
+rule's selectors, else the paragraph vote in `body.find_body`); inside it remove
+what is never article text (scripts, navigation, hidden elements), take figures
+out as images, strip chrome named by class vocabulary (`blocks.strip_chrome`);
+read typed blocks; drop blocks that are chrome by their text (link-dense runs,
+"read more" stubs, a repeated title or dek, headings of related-links sections,
+legal and byline lines at the edges). The JSON-LD `articleBody` stands in when
+the DOM yields far less than it declares (teaser pages).
 """
 
 from __future__ import annotations
@@ -26,20 +29,9 @@ from .vocab import NEVER_CONTENT, PAGE_CHROME
 NEVER_CONTENT_TAGS = frozenset(NEVER_CONTENT)
 NOT_BODY_TEXT = ", ".join(NEVER_CONTENT) + ", " + PAGE_CHROME  # one query inside the body
 
-try:  # written by the metadata helper; optional until it lands
-    from .metadata import extract_metadata
-except ImportError:  # pragma: no cover
-    extract_metadata = None
-
-try:  # per-site rules, when present
-    from ..rules import rule_for
-except Exception:  # pragma: no cover - absent or broken: every site is generic
-    rule_for = None
-
-try:  # the text helper's line classifier, when present
-    from ..text.lines import line_reason
-except Exception:  # pragma: no cover - absent or broken: blocks are judged without it
-    line_reason = None
+from ..rules import rule_for
+from ..text.lines import line_reason
+from .metadata import extract_metadata
 
 MAX_LINK_SHARE = 0.5
 EDGE_HEAD, EDGE_TAIL = 3, 8  # blocks at the body's edges where bylines and legal lines sit
@@ -67,17 +59,8 @@ _TAIL = re.compile(  # matched against lower-cased text
 )
 
 
-def _metadata(tree, url, rule):
-    if extract_metadata is None:
-        return None
-    try:
-        return extract_metadata(tree, url=url, rule=rule)
-    except TypeError:
-        return extract_metadata(tree, url=url)
-
-
 def _rule(url):
-    if rule_for is None or not url:
+    if not url:
         return None
     try:
         return rule_for(url)
@@ -135,10 +118,8 @@ def _same(text: str, key: str | None) -> bool:
 
 def _filter(raw: list[RawBlock], meta, stats: Stats) -> list[Block]:
     out: list[Block] = []
-    title_key = squash(meta.title).casefold().rstrip(" .…") if meta is not None and meta.title else None
-    dek_key = (
-        squash(meta.description).casefold().rstrip(" .…") if meta is not None and meta.description else None
-    )
+    title_key = squash(meta.title).casefold().rstrip(" .…") if meta.title else None
+    dek_key = squash(meta.description).casefold().rstrip(" .…") if meta.description else None
     last = len(raw) - EDGE_TAIL
     for i, b in enumerate(raw):
         text = b.text
@@ -156,11 +137,8 @@ def _filter(raw: list[RawBlock], meta, stats: Stats) -> list[Block]:
             reason = "title"
         elif i < EDGE_HEAD and b.kind == "heading" and _same(text, dek_key):  # a lead paragraph is often the dek
             reason = "description"
-        elif line_reason is not None and n < 300 and (i < EDGE_HEAD or i >= last):
-            try:
-                reason = line_reason(text)
-            except Exception:
-                reason = None
+        elif n < 300 and (i < EDGE_HEAD or i >= last):
+            reason = line_reason(text)
         if reason:
             stats.count(reason)
             continue
@@ -185,7 +163,7 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
     except Exception as e:  # Lexbor refused the input
         raise UnprocessablePage("no_content", f"the HTML could not be parsed: {e}") from None
     rule = _rule(url)
-    meta = _metadata(tree, url, rule)
+    meta = extract_metadata(tree, url=url, rule=rule)  # before the tree is touched; never raises
     root = tree.body or tree.root
     if root is None:
         raise UnprocessablePage("no_content", "the page has no document body")
@@ -227,29 +205,30 @@ def extract_html(html: str, *, url: str | None = None) -> Article:
                 raw = [b for b in raw if weight(b.text) >= FALLBACK_MIN]
         blocks = _filter(raw, meta, stats)
 
-    ld_body = meta.json_ld_body if meta else None
+    ld_body = meta.json_ld_body
     if ld_body:
         ld_weight = weight(ld_body)
         have = sum(weight(b.text) for b in blocks)
         if ld_weight > 2 * have and ld_weight > 200:
             blocks = _json_ld_blocks(ld_body)
-            how = "json_ld"
     if not blocks:
         raise UnprocessablePage("no_content", "no article text found in the page")
 
-    art = Article(blocks=blocks, stats=stats)
-    if meta is not None:
-        art.title = meta.title
-        art.description = meta.description
-        art.authors = list(meta.authors)
-        art.published_at = meta.published_at
-        art.site_name = meta.site_name
-        art.canonical_url = meta.canonical_url
-        art.lang = meta.lang
-        art.tags = list(meta.tags)
-        lead = meta.lead_image
-        if lead is not None and all(i.src != lead.src for i in images):
-            images.insert(0, lead)
-    seen = set()
+    art = Article(
+        title=meta.title,
+        blocks=blocks,
+        description=meta.description,
+        authors=list(meta.authors),
+        published_at=meta.published_at,
+        site_name=meta.site_name,
+        canonical_url=meta.canonical_url,
+        lang=meta.lang,
+        tags=list(meta.tags),
+        stats=stats,
+    )
+    lead = meta.lead_image
+    if lead is not None and all(i.src != lead.src for i in images):
+        images.insert(0, lead)  # the page's declared lead image first
+    seen: set[str] = set()
     art.images = [i for i in images if not (i.src in seen or seen.add(i.src))]
     return art
