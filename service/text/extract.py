@@ -153,6 +153,8 @@ def _glued_heading(line: str) -> str | None:
 
 
 MEASURE_CHARS = 240  # word ratios are estimated on the start of a block
+PROSE_FAST_LEN = 300  # a block this long with two sentence breaks is prose without further tests
+LANG_SAMPLE_CHARS = 100
 _FIRST = operator.itemgetter(0)
 
 
@@ -174,6 +176,15 @@ def _measure(block: _Block) -> None:
             block.cls = NEAR
         else:
             block.cls = SHORT
+        return
+    if block.length >= PROSE_FAST_LEN and text.count(". ") >= 2 and _ends_sentence(text):
+        # Several sentences and hundreds of characters: prose, whatever its words (menus and
+        # headlines never look like this). Stop words are counted on a short sample only,
+        # for the language guess.
+        toks = text[:LANG_SAMPLE_CHARS].lower().split()[:-1]
+        block.stops = sum(map(STOP_WORDS.__contains__, toks))
+        block.lang_words = len(toks)
+        block.cls = GOOD
         return
     toks = text[:MEASURE_CHARS].split()
     if len(text) > MEASURE_CHARS and len(toks) > 1:

@@ -286,6 +286,9 @@ def line_reason(line: str) -> str | None:
     m = _SHORT_RE.match(s)
     if m:
         return m.lastgroup
+    if n <= 90 and _DIGIT_RE.search(s):  # dates are the most common short chrome lines
+        if (_YEAR_RE.search(s) and _DATE_LINE_RE.match(s)) or _MONTH_DAY_LINE_RE.match(s):
+            return "date"
     if s[-1] == ")" and _COMMENT_COUNTER_RE.search(s):
         return "comment_prompt"
     if not s.isascii():
@@ -308,9 +311,6 @@ def line_reason(line: str) -> str | None:
             return "comment"  # "Jane on May 1, 2019 at 4:47 pm said:", "thelastchargersfan says:"
     if low[:1].isdigit() and _RESPONSES_RE.match(s):
         return "comment_prompt"
-    if n <= 90 and _DIGIT_RE.search(s):
-        if (_YEAR_RE.search(s) and _DATE_LINE_RE.match(s)) or _MONTH_DAY_LINE_RE.match(s):
-            return "date"
     if n <= 24 and ":" in s and _TIME_LINE_RE.match(s):
         return "date"
     if n <= 40 and ("ago" in low or "yesterday" in low or "today" in low or "전" in s) and _RELATIVE_DATE_RE.match(s):
