@@ -306,3 +306,14 @@ def test_everything_after_the_first_reader_comment_is_the_thread():
         thread += [f"{name} says:", "November 19, 2019 at 6:34 am", P2 + " " + P3]
     page = "\n".join(["Allies resume talks on cost sharing", P1, P2, "3 responses to “Allies resume talks”"] + thread)
     assert [b.text for b in extract_text(page, url=None).blocks] == [P1, P2]
+
+
+def test_long_korean_headlines_are_not_prose():
+    headlines = [
+        "한미 정상회담 다음 달 워싱턴서 개최…관세·방위비 협상 마무리 수순 들어가나 정부 기대감 커져",
+        "삼성전자·SK하이닉스 미국 반도체 보조금 최종 확정…현지 공장 투자 계획 일정대로 진행",
+        "주한미군 감축설에 국방부 공식 부인…한미 연합훈련 예정대로 실시 방침 재확인",
+    ]
+    page = "\n".join(["한미, 방위비·관세 고위급 회의 개최", KO_P1, KO_P2] + headlines)
+    article = extract_text(page, url=None)
+    assert [b.text for b in article.blocks] == [KO_P1, KO_P2]

@@ -170,7 +170,8 @@ def _measure(block: _Block) -> None:
     n = block.words = text.count(" ") + 1
     if cjk and is_cjk_heavy(text):
         # Korean/Chinese/Japanese prose: length and sentence shape, no English stop words.
-        if block.length >= GOOD_MIN_LEN and n >= 4:
+        # Headlines, however long, end on a noun without a full stop ("…관세 협상 마무리 수순").
+        if block.length >= GOOD_MIN_LEN and n >= 4 and (_ends_sentence(text) or ". " in text or "。" in text):
             block.cls = GOOD
         elif _ends_sentence(text) and block.length >= 40:
             block.cls = NEAR
