@@ -310,10 +310,11 @@ def test_everything_after_the_first_reader_comment_is_the_thread():
 
 def test_long_korean_headlines_are_not_prose():
     headlines = [
-        "한미 정상회담 다음 달 워싱턴서 개최…관세·방위비 협상 마무리 수순 들어가나 정부 기대감 커져",
-        "삼성전자·SK하이닉스 미국 반도체 보조금 최종 확정…현지 공장 투자 계획 일정대로 진행",
-        "주한미군 감축설에 국방부 공식 부인…한미 연합훈련 예정대로 실시 방침 재확인",
+        "한미 정상회담 다음 달 워싱턴서 개최…관세·방위비 협상 마무리 수순 들어가나 정부 기대감 커져 재계도 환영 입장 발표하고 후속 대책 마련 착수",
+        "삼성전자·SK하이닉스 미국 반도체 보조금 최종 확정…현지 공장 투자 계획 일정대로 진행 업계 안도 속 추가 관세 가능성에는 여전히 촉각",
+        "주한미군 감축설에 국방부 공식 부인…한미 연합훈련 예정대로 실시 방침 재확인 야당은 정부 대응 미흡하다며 국회 차원 진상 조사 요구",
     ]
+    headlines = [h + " 관련 속보와 분석 기사 모음 전체 보기" for h in headlines]  # teaser cards run long
     page = "\n".join(["한미, 방위비·관세 고위급 회의 개최", KO_P1, KO_P2] + headlines)
     article = extract_text(page, url=None)
     assert [b.text for b in article.blocks] == [KO_P1, KO_P2]
