@@ -1,11 +1,12 @@
 """From the body element(s) to typed blocks in reading order, chrome stripped.
 
 Two passes. `strip_chrome` removes elements whose class/id words say they are
-chrome (share bars, related lists, newsletter boxes...) with one CSS query per
-reason, guarded so that a wrapper which happens to carry such a word but holds
-most of the text survives. `walk` then reads the remaining tree: block elements
-become blocks, inline runs between them become paragraphs, `<br>` splits lines.
-It recurses only through block structure; inline subtrees are read by `.text()`.
+chrome (share bars, related lists, newsletter boxes...; vocabulary in `vocab`),
+guarded so that a wrapper which happens to carry such a word but holds most of
+the text, or is prose rather than links, survives. `read_blocks` then walks the
+remaining tree: block elements become typed blocks, inline runs between them
+become paragraphs, `<br>` splits lines. It recurses only through block
+structure; inline subtrees are read by `.text()` in C.
 """
 
 from __future__ import annotations

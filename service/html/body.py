@@ -1,12 +1,15 @@
-"""Which element holds the article: declared containers checked against the DOM.
+"""Which element holds the article: the paragraph vote, checked against declarations.
 
-Pages declare their body (`itemprop="articleBody"`, `<article>`, CMS and Korean
-portal ids); the DOM shows it too, as the element whose paragraphs carry the
-most non-link text. We score paragraphs once (a CSS query plus `.text()` calls
-in C; Python only touches paragraphs and their ancestors, never the whole DOM),
-credit each paragraph to its parent and, halved, to its grandparent, and keep
-the top element plus sibling elements that carry article-like paragraphs. A
-declared container wins when it holds most of that paragraph text.
+The DOM shows the body as the element whose paragraphs carry the most non-link
+text; pages also declare it (`itemprop="articleBody"`, `<article>`, CMS and
+Korean portal ids). We weigh paragraphs once (one CSS query plus `.text()` in
+C; Python touches paragraphs and a few candidates' ancestors, never the whole
+DOM), credit each to its parent and, halved, to its grandparent, skip
+candidates inside navigation or comment threads, then prefer a declared
+container around (or inside) the winner that holds most of its text, merge a
+body split into same-named containers, climb to a content-named wrapper, and
+add sibling elements that carry article-like paragraphs. Weights are CJK-aware
+(`measure.weight`), so Korean pages vote like English ones.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Class, id and role words that mark page chrome, kept as data.
+"""Class, id, tag and role words that mark page chrome, kept as data.
 
-Each reason maps to CSS selectors. Selectors are matched inside the chosen body
-only, so a word that is sometimes part of a content wrapper's class (say
-"post-share-wrapper" around the whole story) can be guarded by a size check in
-`blocks.strip_chrome` rather than by making the list timid.
+Everything here is matched inside the chosen body only, so a word that is
+sometimes part of a content wrapper's class (say "post-share-wrapper" around the
+whole story) is handled by the size and link-density guards in
+`blocks.strip_chrome` rather than by making the lists timid.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 
 
-# Removed from the whole page before the body is chosen: never article text.
+# Never article text: removed from the body unconditionally.
 NEVER_CONTENT = (
     "script", "style", "noscript", "template", "iframe", "svg", "canvas", "object", "embed",
     "button", "select", "input", "textarea", "label", "dialog", "map", "audio", "video", "head",
 )
 
-# Removed from the whole page before scoring, by structure and ARIA role.
+# Page furniture by structure, ARIA role and visibility: removed from the body
+# unless it holds most of it.
 PAGE_CHROME = ", ".join([
     "nav", "aside", "footer", "form",
     '[role="navigation"]', '[role="complementary"]', '[role="contentinfo"]', '[role="search"]',
