@@ -112,7 +112,7 @@ def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
     tail = text.rstrip()[-3:]
     if tail.endswith("…") or tail == "..." or tail.endswith("[…]"):
         w *= 0.3  # a truncated excerpt: a teaser for another page
-    commas = text.count(",") + text.count("，") + text.count("、")
+    commas = text.count(",") if text.isascii() else text.count(",") + text.count("，") + text.count("、")
     s = w + 10 * min(commas, 10)
     _credit(ev, holder, s)
     gp = holder.parent

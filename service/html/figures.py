@@ -55,6 +55,8 @@ def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
     """Read and remove figures inside `nodes`; return their images in document order."""
     images: list[Image] = []
     for node in nodes:
+        if node.css_first("img, figure") is None:
+            continue
         # a wrapper misnamed "photo" holds text, not a figure; a figure inside a figure goes with it
         figs = [f for f in node.css(FIGURES) if f.mem_id != node.mem_id and len(f.text()) <= 4 * MAX_CAPTION]
         for fig in outermost(figs):
