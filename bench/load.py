@@ -75,6 +75,7 @@ def pure_times(pages, profiles) -> tuple[list[float], list[float]]:
         except UnprocessablePage:
             pass
     proc, cl = [], []
+    cpu0 = time.process_time()
     for url, page in pages:
         t0 = time.perf_counter()
         try:
@@ -89,6 +90,7 @@ def pure_times(pages, profiles) -> tuple[list[float], list[float]]:
         t2 = time.perf_counter()
         proc.append(t1 - t0)
         cl.append(t2 - t1)
+    pure_times.cpu_per_page = (time.process_time() - cpu0) / len(pages)  # process + clean, see below
     return proc, cl
 
 
@@ -146,6 +148,24 @@ class Service:
                 raise RuntimeError("winnow run exited: " + self.proc.stderr.read().decode()[-2000:])
             time.sleep(0.05)
         raise RuntimeError("winnow run not ready in 60 s")
+
+    def consumers_cpu(self) -> float:
+        """CPU seconds (user + system, all threads) of the consumer processes, from /proc."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
+                kids = [int(x) for x in f.read().split()]
+        except OSError:
+            return float("nan")
+        for k in kids:
+            try:
+                with open(f"/proc/{k}/stat") as f:
+                    st = f.read().rsplit(")", 1)[1].split()
+                total += (int(st[11]) + int(st[12])) / tick
+            except OSError:
+                pass
+        return total
 
     def cpu_seconds(self) -> float:
         """CPU seconds of the service's main (asyncio) process, from its /metrics."""
@@ -211,16 +231,18 @@ def saturation(r, redis_url: str, seq, pool: int) -> dict:
     push_all(r, names, seq)
     svc = Service(redis_url, names, pool)
     try:
-        cpu0 = svc.cpu_seconds()
+        cpu0, ccpu0 = svc.cpu_seconds(), svc.consumers_cpu()
+        done0 = sum(r.xlen(s) for s in names.outputs())
         wait_outputs(r, names, len(seq), timeout=60 + len(seq) * 0.1)
-        cpu = svc.cpu_seconds() - cpu0
+        cpu, ccpu = svc.cpu_seconds() - cpu0, svc.consumers_cpu() - ccpu0
     finally:
         svc.stop()
     out_ms, lat, counts = collect(r, names)
     cleanup(r, names)
     span = (max(out_ms) - min(out_ms)) / 1000
     return {"pool": pool, "n": len(seq), "throughput": (len(seq) - 1) / span, "p50": pct(lat, 0.5), "p99": pct(lat, 0.99),
-            "counts": counts, "parent_cpu_ms": cpu / len(seq) * 1000}
+            "counts": counts, "parent_cpu_ms": cpu / len(seq) * 1000,
+            "consumer_cpu_ms": ccpu / max(1, len(seq) - done0) * 1000}
 
 
 def fixed_rate(r, redis_url: str, seq, pool: int, rate: float) -> dict:
@@ -263,11 +285,13 @@ def main(argv=None) -> int:
     load0 = os.getloadavg()[0]
 
     proc_a, clean_a = pure_times(pages, profiles)
+    cpu_a = pure_times.cpu_per_page * sum(proc_a) / (sum(proc_a) + sum(clean_a))  # the process() share
     sat = {1: [], 2: []}
     for _ in range(args.repeat):
         for pool in (1, 2):
             sat[pool].append(saturation(r, args.redis_url, seq, pool))
     proc_b, clean_b = pure_times(pages, profiles)
+    cpu_b = pure_times.cpu_per_page * sum(proc_b) / (sum(proc_b) + sum(clean_b))
     s1 = sorted(sat[1], key=lambda x: x["throughput"])[len(sat[1]) // 2]
     s2 = sorted(sat[2], key=lambda x: x["throughput"])[len(sat[2]) // 2]
     rate = round(s2["throughput"] * args.rate_fraction, 1)
@@ -304,11 +328,17 @@ def main(argv=None) -> int:
     print()
     print("(pure rows: p50/p99 are of per-page time; ms/page = mean. saturation rows: ms/page = pool processes / throughput)")
     print(f"outputs per stream (saturation, 1 process): {s1['counts']}")
-    print(f"service main process (asyncio: Redis I/O, pool feeding) CPU per page: "
+    print(f"supervisor process CPU per page (the consumers do the I/O): "
           f"{s1['parent_cpu_ms']:.2f} ms with 1 pool process, {s2['parent_cpu_ms']:.2f} ms with 2")
     print(f"runtime overhead at saturation, 1 pool process: {overhead1:+.1f}% of pure pipeline time per page "
           f"({wall1 * 1000:.2f} ms vs {pure * 1000:.2f} ms)   target <= 15%: {'MET' if overhead1 <= 15 else 'NOT MET'}")
     print(f"runtime overhead at saturation, 2 pool processes (per process): {overhead2:+.1f}%")
+    pure_cpu = min(cpu_a, cpu_b)
+    c1 = statistics.median(s["consumer_cpu_ms"] for s in sat[1])
+    c2 = statistics.median(s["consumer_cpu_ms"] for s in sat[2])
+    print(f"CPU per page (immune to other load on the machine): pure pipeline {pure_cpu * 1000:.2f} ms; consumer processes "
+          f"{c1:.2f} ms with 1 process ({(c1 / 1000 - pure_cpu) / pure_cpu * 100:+.1f}%), {c2:.2f} ms with 2 "
+          f"({(c2 / 1000 - pure_cpu) / pure_cpu * 100:+.1f}%)")
     print(f"scaling: 2 pool processes / 1 = {scale:.2f}x   target >= 1.8x: {'MET' if scale >= 1.8 else 'NOT MET'}")
     print(f"pure service.clean per page {pure_clean * 1000:.2f} ms (relevance adds {(pure - pure_clean) * 1000:.2f} ms)")
     return 0

@@ -13,7 +13,7 @@ def test_defaults_are_documented_names():
         "winnow:pages", "winnow:articles", "winnow:offtopic", "winnow:dead")
     assert c.group == "winnow" and c.redis_url == "" and c.http_port == 8080
     assert c.pool_size >= 1 and "-" in c.consumer
-    assert c.topic_paths is None and c.in_flight_limit == 2 * c.pool_size + c.batch_size
+    assert c.topic_paths is None and c.in_flight_limit == 2 * c.pool_size * c.batch_size
 
 
 def test_every_variable_is_read():

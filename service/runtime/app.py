@@ -19,7 +19,7 @@ from .config import Config
 from .http import make_app
 from .metrics import Metrics
 from .pool import Pool, load_profiles
-from .worker import Worker
+from .supervisor import Supervisor
 
 log = logging.getLogger("winnow.app")
 
@@ -32,8 +32,9 @@ async def serve(cfg: Config) -> int:
         emb = await asyncio.to_thread(embedded_mod.start, cfg.data_dir)
         url = emb.url
     metrics = Metrics()
-    pool = Pool(cfg.pool_size, cfg.pipeline, load_profiles(cfg.topic_paths))
-    worker = Worker(cfg, pool, metrics, url)
+    profiles = load_profiles(cfg.topic_paths)
+    worker = Supervisor(cfg, metrics, url, profiles)
+    pool = Pool(1, cfg.pipeline, profiles)  # for POST /v1/clean only; started on first use
     runner = None
     loop = asyncio.get_running_loop()
     stop_requested = asyncio.Event()
@@ -52,7 +53,6 @@ async def serve(cfg: Config) -> int:
             await runner.setup()
             await web.TCPSite(runner, cfg.http_host, cfg.http_port).start()
             log.info("http listening", extra={"host": cfg.http_host, "port": cfg.http_port})
-        await pool.start()
         log.info(
             "consuming",
             extra={
@@ -61,7 +61,7 @@ async def serve(cfg: Config) -> int:
                 "group": cfg.group,
                 "consumer": cfg.consumer,
                 "pool_size": cfg.pool_size,
-                "in_flight_limit": cfg.in_flight_limit,
+                "batch_per_process": worker.batch,
             },
         )
         run = asyncio.create_task(worker.run())
@@ -71,15 +71,15 @@ async def serve(cfg: Config) -> int:
             log.info("stopped cleanly", extra={"published": worker.published})
         except asyncio.TimeoutError:
             code = 1
-            log.error("grace period over before the drain finished", extra={"in_flight": len(worker.inflight)})
+            log.error("grace period over before the drain finished", extra={"in_flight": worker.inflight})
             run.cancel()
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
         if runner is not None:
             await runner.cleanup()
-        await worker.close()
-        await asyncio.to_thread(pool.close, code != 0)
+        await worker.close(kill=code != 0)
+        pool.close(code != 0)
         if emb is not None:
             await asyncio.to_thread(emb.stop)
     return code

@@ -43,7 +43,7 @@ VARIABLES: dict[str, tuple[str, type, object, str]] = {
     "WINNOW_CONSUMER": ("consumer", str, _default_consumer, "consumer name, unique per instance (use the pod name); default hostname-pid"),
     "WINNOW_POOL_SIZE": ("pool_size", int, _cores, "processes running the pure pipeline; default the number of cores"),
     "WINNOW_BATCH_SIZE": ("batch_size", int, 16, "entries read per XREADGROUP / XAUTOCLAIM call"),
-    "WINNOW_MAX_IN_FLIGHT": ("max_in_flight", int, 0, "entries read and not yet acked, at most; 0 = 2 x pool size + batch size"),
+    "WINNOW_MAX_IN_FLIGHT": ("max_in_flight", int, 0, "entries read and not yet acked, at most; 0 = 2 x batch size x pool size (each process works on one batch and reads the next ahead)"),
     "WINNOW_BLOCK_MS": ("block_ms", int, 1000, "how long one XREADGROUP blocks waiting for new entries"),
     "WINNOW_MAX_DELIVERIES": ("max_deliveries", int, 3, "deliveries of an entry that crashes processing before it goes to the dead stream"),
     "WINNOW_CLAIM_MIN_IDLE_MS": ("claim_min_idle_ms", int, 60000, "pending entries idle this long are claimed (XAUTOCLAIM) from any consumer"),
@@ -116,7 +116,7 @@ class Config:
 
     @property
     def in_flight_limit(self) -> int:
-        return self.max_in_flight or (2 * self.pool_size + self.batch_size)
+        return self.max_in_flight or (2 * self.batch_size * self.pool_size)
 
     @property
     def topic_paths(self) -> list[str] | None:

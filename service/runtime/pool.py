@@ -196,6 +196,7 @@ class Pool:
         self._ctx = multiprocessing.get_context("spawn")
         self._children: list[_Child] = []
         self._closed = False
+        self._start_lock = asyncio.Lock()
         self.restarts = 0
 
     async def _spawn(self) -> _Child:
@@ -261,7 +262,11 @@ class Pool:
                 fut.set_exception(BrokenProcessPool("pool process died"))
 
     async def run(self, page, url, kind) -> Done | Rejected:
-        """Process one page. Raises PipelineCrash or BrokenProcessPool (a crash)."""
+        """Process one page (starting the pool on first use). Raises PipelineCrash or BrokenProcessPool."""
+        if not self._children and not self._closed:
+            async with self._start_lock:
+                if not self._children:
+                    await self.start()
         live = [c for c in self._children if c.alive]
         if not live:
             if not self._children:

@@ -1,4 +1,4 @@
-"""The consumer loop in-process against the real Redis: routing, poison, bounds, drain, duplicates."""
+"""The supervisor and its consumer processes against the real Redis: routing, poison, bounds, drain, duplicates."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import redis.asyncio as aioredis
 from conftest import FAKE_PIPELINE
 from service.runtime.config import Config
 from service.runtime.metrics import Metrics
-from service.runtime.pool import Pool
-from service.runtime.worker import Worker
+from service.runtime.supervisor import Supervisor
 
 
 def make_cfg(names, **kw) -> Config:
@@ -39,30 +38,23 @@ def make_cfg(names, **kw) -> Config:
 
 
 class Running:
-    """A started worker (and its pool) for one test."""
+    """A started supervisor (and its consumer processes) for one test."""
 
     def __init__(self, cfg: Config, redis_url: str):
         self.cfg = cfg
-        self.pool = Pool(cfg.pool_size, cfg.pipeline, [])
         self.metrics = Metrics()
-        self.worker = Worker(cfg, self.pool, self.metrics, redis_url)
+        self.worker = Supervisor(cfg, self.metrics, redis_url, [])
         self.task = None
 
     async def __aenter__(self):
-        await self.pool.start()
         self.task = asyncio.create_task(self.worker.run())
+        await self.worker.wait_started()
         return self
 
     async def __aexit__(self, *exc):
         self.worker.stop()
-        try:
-            await asyncio.wait_for(asyncio.shield(self.task), 10)
-        except asyncio.TimeoutError:
-            w = self.worker
-            print("DIAG inflight", w.inflight, [t.done() for t in w._loops], w._loops[0].get_stack())
-            raise
-        await self.worker.close()
-        self.pool.close(kill=True)
+        await asyncio.wait_for(asyncio.shield(self.task), 20)
+        await self.worker.close(kill=True)
 
 
 async def wait_until(cond, timeout=20.0, interval=0.05):
@@ -147,7 +139,7 @@ async def test_crashing_entry_goes_dead_after_max_deliveries_and_others_flow(ar,
     assert run.metrics.redeliveries._value.get() == 2
 
 
-async def test_pool_process_death_is_a_crash_the_pool_recovers(ar, names, redis_url):
+async def test_a_page_that_kills_its_process_is_dead_lettered_and_the_process_replaced(ar, names, redis_url):
     cfg = make_cfg(names, max_deliveries=2, pool_size=1)
     bad = await ar.xadd(cfg.input_stream, {"text": "die\n!exit"})
     async with Running(cfg, redis_url) as run:
@@ -156,9 +148,10 @@ async def test_pool_process_death_is_a_crash_the_pool_recovers(ar, names, redis_
         await wait_until(lambda: run.worker.published == 2)
         out = await outputs(ar, names)
     [dead] = out["WINNOW_DEAD_STREAM"]
-    assert dead["source_id"] == bad and dead["reason"] == b"crash" and b"pool process died" in dead["error"]
+    assert dead["source_id"] == bad and dead["reason"] == b"crash" and dead["deliveries"] == b"3"
+    assert b"delivered 3 times" in dead["error"]
     assert [e["source_id"] for e in out["WINNOW_ARTICLES_STREAM"]] == [after]
-    assert run.pool.restarts == 2
+    assert run.worker.restarts == 2 and run.metrics.crashes._value.get() == 2
 
 
 async def test_entry_delivered_too_often_goes_dead_without_processing(ar, names, redis_url):
@@ -178,20 +171,19 @@ async def test_entry_delivered_too_often_goes_dead_without_processing(ar, names,
 
 
 async def test_in_flight_is_bounded_under_backlog(ar, names, redis_url):
-    cfg = make_cfg(names, max_in_flight=3, batch_size=10)
+    cfg = make_cfg(names, max_in_flight=3, batch_size=10, pool_size=1)
     for i in range(15):
         await ar.xadd(cfg.input_stream, {"text": f"t{i}\n!sleep 0.1\nbody"})
-    peak_inflight = peak_pending = 0
+    peak_pending = 0
     async with Running(cfg, redis_url) as run:
         while run.worker.published < 15:
-            peak_inflight = max(peak_inflight, len(run.worker.inflight))
             try:
                 peak_pending = max(peak_pending, (await ar.xpending(cfg.input_stream, cfg.group))["pending"])
             except Exception:
                 pass
             await asyncio.sleep(0.02)
-    assert peak_inflight == 3  # the limit is reached and never exceeded
-    assert peak_pending <= 3  # nothing is read ahead of free slots
+    # read, processed and being published: the limit is reached and never exceeded
+    assert 2 <= peak_pending <= 3
     assert len(await ar.xrange(cfg.articles_stream)) == 15
 
 
@@ -210,17 +202,24 @@ async def test_output_streams_are_trimmed_with_approximate_maxlen(ar, names, red
 
 async def test_a_second_publish_of_an_acked_entry_is_skipped(ar, names, redis_url):
     """The publish is conditional on the ack: redoing it (lost EXEC reply, reclaimed entry) adds nothing."""
-    from service.runtime.worker import Publication
+    import redis
+
+    from service.runtime.consumer import Publication, publish
 
     cfg = make_cfg(names)
     eid = (await ar.xadd(cfg.input_stream, {"text": "once\nonly"})).decode()
     async with Running(cfg, redis_url) as run:
         await wait_until(lambda: run.worker.published == 1)
-        again = Publication(eid, cfg.articles_stream, "relevant", {"article": "{}", "source_id": eid})
-        run.worker.inflight.add(eid)
-        await run.worker._publish([again])
-        assert run.metrics.duplicates._value.get() == 1
-    assert [f[b"source_id"].decode() for _i, f in await ar.xrange(cfg.articles_stream)] == [eid]
+    again = Publication(eid, cfg.articles_stream, "relevant", {"article": "{}", "source_id": eid})
+    fresh_id = (await ar.xadd(cfg.input_stream, {"text": "x"})).decode()
+    await ar.xreadgroup(cfg.group, "someone", {cfg.input_stream: ">"}, count=1)
+    fresh = Publication(fresh_id, cfg.articles_stream, "relevant", {"article": "{}", "source_id": fresh_id})
+    r = redis.Redis.from_url(redis_url)
+    assert publish(r, cfg, [again, fresh]) == [False, True]
+    assert publish(r, cfg, [fresh]) == [False]
+    r.close()
+    got = [f[b"source_id"].decode() for _i, f in await ar.xrange(cfg.articles_stream)]
+    assert got == [eid, fresh_id]
 
 
 async def test_two_workers_share_the_group_each_entry_once(ar, names, redis_url):
@@ -235,22 +234,24 @@ async def test_two_workers_share_the_group_each_entry_once(ar, names, redis_url)
 
 
 async def test_stop_drains_in_flight_entries_and_readiness_goes_false(ar, names, redis_url):
-    cfg = make_cfg(names, max_in_flight=4)
+    cfg = make_cfg(names, max_in_flight=6, pool_size=2)  # 1 entry per batch, 2 processes
     for i in range(10):
         await ar.xadd(cfg.input_stream, {"text": f"t{i}\n!sleep 0.4\nbody"})
     run = Running(cfg, redis_url)
-    await run.pool.start()
-    task = asyncio.create_task(run.worker.run())
-    await wait_until(lambda: run.worker.ready and len(run.worker.inflight) == 4)
+    await run.__aenter__()
+
+    async def four_pending():
+        return run.worker.ready and (await ar.xpending(cfg.input_stream, cfg.group))["pending"] >= 4
+
+    await wait_until(four_pending)
     run.worker.stop()
     assert not run.worker.ready
-    await asyncio.wait_for(task, 10)
-    assert run.worker.inflight == set()
+    await asyncio.wait_for(run.task, 10)
+    assert run.worker.inflight == 0
     done = await ar.xlen(cfg.articles_stream)
     assert 4 <= done < 10  # the in-flight ones finished; reading had stopped
     assert (await ar.xpending(cfg.input_stream, cfg.group))["pending"] == 0
     await run.worker.close()
-    run.pool.close()
 
 
 async def test_redis_outage_readiness_false_then_resumes_without_loss(redis_server, names):
