@@ -284,63 +284,72 @@ def main(argv=None) -> int:
     profiles = load_profiles(None)
     load0 = os.getloadavg()[0]
 
-    proc_a, clean_a = pure_times(pages, profiles)
-    cpu_a = pure_times.cpu_per_page * sum(proc_a) / (sum(proc_a) + sum(clean_a))  # the process() share
-    sat = {1: [], 2: []}
-    for _ in range(args.repeat):
-        for pool in (1, 2):
-            sat[pool].append(saturation(r, args.redis_url, seq, pool))
-    proc_b, clean_b = pure_times(pages, profiles)
-    cpu_b = pure_times.cpu_per_page * sum(proc_b) / (sum(proc_b) + sum(clean_b))
-    s1 = sorted(sat[1], key=lambda x: x["throughput"])[len(sat[1]) // 2]
-    s2 = sorted(sat[2], key=lambda x: x["throughput"])[len(sat[2]) // 2]
-    rate = round(s2["throughput"] * args.rate_fraction, 1)
-    fr = fixed_rate(r, args.redis_url, rate_seq, 2, rate)
-    load1 = os.getloadavg()[0]
+    # Pure passes between the service runs: each run is compared with the passes
+    # right before and after it, so a neighbour's load on the machine hits both.
+    def pure_pass():
+        proc, cl = pure_times(pages, profiles)
+        cpu = pure_times.cpu_per_page * sum(proc) / (sum(proc) + sum(cl))  # the process() share
+        return {"proc": proc, "clean": cl, "mean": seq_mean(proc), "clean_mean": seq_mean(cl), "cpu": cpu}
 
     # Mean pure time per page of the cycled sequence = mean over the unique pages
     # weighted by how often each occurs; with N a multiple of the set it is the plain mean.
     def seq_mean(ts):
         return sum(ts[k % len(pages)] for k in range(args.n)) / args.n
 
-    pure = min(seq_mean(proc_a), seq_mean(proc_b))  # less disturbed of the two passes
-    pure_clean = min(seq_mean(clean_a), seq_mean(clean_b))
-    wall1 = 1 / s1["throughput"]
-    overhead1 = (wall1 - pure) / pure * 100
-    wall2 = 2 / s2["throughput"]
-    overhead2 = (wall2 - pure) / pure * 100
-    scale = s2["throughput"] / s1["throughput"]
+    passes = [pure_pass()]
+    runs = []  # (pool, result, pure mean around it, pure cpu around it)
+    for _ in range(args.repeat):
+        for pool in (1, 2):
+            res = saturation(r, args.redis_url, seq, pool)
+            passes.append(pure_pass())
+            around = (passes[-2]["mean"] + passes[-1]["mean"]) / 2
+            around_cpu = (passes[-2]["cpu"] + passes[-1]["cpu"]) / 2
+            runs.append((pool, res, around, around_cpu))
+    sat = {p: [x for x in runs if x[0] == p] for p in (1, 2)}
+    rate = round(statistics.median(x[1]["throughput"] for x in sat[2]) * args.rate_fraction, 1)
+    fr = fixed_rate(r, args.redis_url, rate_seq, 2, rate)
+    load1 = os.getloadavg()[0]
+
+    def overhead(pool, res, around):
+        return (pool / res["throughput"] - around) / around * 100
+
+    ov1 = statistics.median(overhead(1, res, around) for _p, res, around, _c in sat[1])
+    ov2 = statistics.median(overhead(2, res, around) for _p, res, around, _c in sat[2])
+    cov1 = statistics.median((res["consumer_cpu_ms"] / 1000 - c) / c * 100 for _p, res, _a, c in sat[1])
+    cov2 = statistics.median((res["consumer_cpu_ms"] / 2000 * 2 - c) / c * 100 for _p, res, _a, c in sat[2])
+    t1 = statistics.median(x[1]["throughput"] for x in sat[1])
+    t2 = statistics.median(x[1]["throughput"] for x in sat[2])
+    scale = t2 / t1
+    pure = statistics.median(p["mean"] for p in passes)
+    pure_clean = statistics.median(p["clean_mean"] for p in passes)
 
     print(f"winnow load benchmark: {len(pages)} ScrapingHub pages cycled; Redis {r.info('server')['redis_version']}; "
           f"{os.cpu_count()} cores; load average {load0:.2f} at start, {load1:.2f} at end")
     print()
-    print(f"{'phase':<34} {'pool':>4} {'pages':>6} {'pages/s':>8} {'ms/page':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, ts in (("pure pipeline.process (before)", proc_a), ("pure pipeline.process (after)", proc_b),
-                     ("pure service.clean (before)", clean_a), ("pure service.clean (after)", clean_b)):
-        m = seq_mean(ts)
-        print(f"{name:<34} {'-':>4} {args.n:>6} {1 / m:>8.1f} {m * 1000:>8.2f} {statistics.median(ts) * 1000:>8.2f} {pct(ts, 0.99) * 1000:>8.2f}")
-    for pool in (1, 2):
-        for s in sat[pool]:
-            print(f"{'saturation (backlog), e2e latency':<34} {pool:>4} {s['n']:>6} {s['throughput']:>8.1f} "
-                  f"{pool / s['throughput'] * 1000:>8.2f} {s['p50'] * 1000:>8.0f} {s['p99'] * 1000:>8.0f}")
-    print(f"{f'fixed rate {rate}/s, e2e latency':<34} {2:>4} {fr['n']:>6} {fr['achieved_rate']:>8.1f} {'-':>8} "
+    print(f"{'phase':<40} {'pool':>4} {'pages':>6} {'pages/s':>8} {'ms/page':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for k, p in enumerate(passes):
+        for name, ts in ((f"pure pipeline.process, pass {k + 1}", p["proc"]), (f"pure service.clean, pass {k + 1}", p["clean"])):
+            m = seq_mean(ts)
+            print(f"{name:<40} {'-':>4} {args.n:>6} {1 / m:>8.1f} {m * 1000:>8.2f} {statistics.median(ts) * 1000:>8.2f} {pct(ts, 0.99) * 1000:>8.2f}")
+    for pool, res, around, _c in runs:
+        print(f"{'saturation (backlog): e2e latency':<40} {pool:>4} {res['n']:>6} {res['throughput']:>8.1f} "
+              f"{pool / res['throughput'] * 1000:>8.2f} {res['p50'] * 1000:>8.0f} {res['p99'] * 1000:>8.0f}"
+              f"   overhead {overhead(pool, res, around):+.1f}% vs pure {around * 1000:.2f} ms around it")
+    print(f"{f'fixed rate {rate}/s: e2e latency':<40} {2:>4} {fr['n']:>6} {fr['achieved_rate']:>8.1f} {'-':>8} "
           f"{fr['p50'] * 1000:>8.0f} {fr['p99'] * 1000:>8.0f}")
     print()
-    print("(pure rows: p50/p99 are of per-page time; ms/page = mean. saturation rows: ms/page = pool processes / throughput)")
-    print(f"outputs per stream (saturation, 1 process): {s1['counts']}")
-    print(f"supervisor process CPU per page (the consumers do the I/O): "
-          f"{s1['parent_cpu_ms']:.2f} ms with 1 pool process, {s2['parent_cpu_ms']:.2f} ms with 2")
-    print(f"runtime overhead at saturation, 1 pool process: {overhead1:+.1f}% of pure pipeline time per page "
-          f"({wall1 * 1000:.2f} ms vs {pure * 1000:.2f} ms)   target <= 15%: {'MET' if overhead1 <= 15 else 'NOT MET'}")
-    print(f"runtime overhead at saturation, 2 pool processes (per process): {overhead2:+.1f}%")
-    pure_cpu = min(cpu_a, cpu_b)
-    c1 = statistics.median(s["consumer_cpu_ms"] for s in sat[1])
-    c2 = statistics.median(s["consumer_cpu_ms"] for s in sat[2])
-    print(f"CPU per page (immune to other load on the machine): pure pipeline {pure_cpu * 1000:.2f} ms; consumer processes "
-          f"{c1:.2f} ms with 1 process ({(c1 / 1000 - pure_cpu) / pure_cpu * 100:+.1f}%), {c2:.2f} ms with 2 "
-          f"({(c2 / 1000 - pure_cpu) / pure_cpu * 100:+.1f}%)")
-    print(f"scaling: 2 pool processes / 1 = {scale:.2f}x   target >= 1.8x: {'MET' if scale >= 1.8 else 'NOT MET'}")
-    print(f"pure service.clean per page {pure_clean * 1000:.2f} ms (relevance adds {(pure - pure_clean) * 1000:.2f} ms)")
+    print("pure rows: ms/page = mean, p50/p99 of per-page time. saturation rows: ms/page = pool processes / throughput,")
+    print("p50/p99 = end-to-end latency of a backlog drained at full speed (queueing, by construction).")
+    print(f"outputs per stream (last 1-process run): {sat[1][-1][1]['counts']}")
+    print(f"supervisor process CPU per page: {statistics.median(x[1]['parent_cpu_ms'] for x in sat[1]):.2f} ms (1 process), "
+          f"{statistics.median(x[1]['parent_cpu_ms'] for x in sat[2]):.2f} ms (2)")
+    print(f"runtime overhead at saturation, 1 pool process (median of runs): {ov1:+.1f}% of pure pipeline time per page"
+          f"   target <= 15%: {'MET' if ov1 <= 15 else 'NOT MET'}")
+    print(f"runtime overhead at saturation, 2 pool processes (per process, median): {ov2:+.1f}%")
+    print(f"consumer CPU per page vs pure pipeline CPU per page (median): {cov1:+.1f}% (1 process), {cov2:+.1f}% (2)")
+    print(f"scaling: 2 pool processes / 1 = {t2:.1f} / {t1:.1f} pages/s = {scale:.2f}x   target >= 1.8x: "
+          f"{'MET' if scale >= 1.8 else 'NOT MET'}")
+    print(f"pure per page (median of passes): pipeline.process {pure * 1000:.2f} ms, service.clean {pure_clean * 1000:.2f} ms")
     return 0
 
 
