@@ -144,3 +144,28 @@ async def test_clean_requires_the_bearer_token_when_configured(pool):
         assert (await client.get("/healthz")).status == 200
     finally:
         await client.close()
+
+
+async def test_clean_with_the_real_pipeline_and_default_profile():
+    import glob
+    import os
+
+    from conftest import SHARED
+    from service.runtime.pool import load_profiles
+
+    seeds = sorted(glob.glob(os.path.join(SHARED, "seeds", "*.txt")))
+    if not seeds:
+        pytest.skip("shared seeds not present")
+    p = Pool(1, "service.pipeline:process", load_profiles(None))
+    c = Config(max_page_bytes=5_000_000)
+    client = TestClient(TestServer(make_app(c, Metrics(), p, State())))
+    await client.start_server()
+    try:
+        with open(seeds[0], "rb") as f:
+            resp = await client.post("/v1/clean?kind=text&url=https://news.example/a", data=f.read())
+        art = await resp.json()
+        assert resp.status == 200 and resp.headers["X-Winnow-Label"] == "relevant"
+        assert art["schema"] == "winnow.article" and len(art["text"]) > 500 and art["relevance"]["label"] == "relevant"
+    finally:
+        await client.close()
+        p.close()

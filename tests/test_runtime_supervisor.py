@@ -40,10 +40,10 @@ def make_cfg(names, **kw) -> Config:
 class Running:
     """A started supervisor (and its consumer processes) for one test."""
 
-    def __init__(self, cfg: Config, redis_url: str):
+    def __init__(self, cfg: Config, redis_url: str, profiles=()):
         self.cfg = cfg
         self.metrics = Metrics()
-        self.worker = Supervisor(cfg, self.metrics, redis_url, [])
+        self.worker = Supervisor(cfg, self.metrics, redis_url, list(profiles) if profiles is not None else None)
         self.task = None
 
     async def __aenter__(self):
@@ -276,3 +276,36 @@ async def test_redis_outage_readiness_false_then_resumes_without_loss(redis_serv
         assert run.metrics.redis_errors._metrics  # errors were counted
         await c2.aclose()
     await c.aclose()
+
+
+async def test_real_pipeline_with_the_default_profile(ar, names, redis_url):
+    """The shipped pipeline end to end: seed articles are relevant, unrelated benchmark pages off-topic."""
+    import glob
+    import gzip
+    import os
+
+    from conftest import SHARED
+    from service.runtime.pool import load_profiles
+
+    seeds = sorted(glob.glob(os.path.join(SHARED, "seeds", "*.txt")))
+    htmls = sorted(glob.glob(os.path.join(SHARED, "datasets", "scrapinghub", "html", "*.html.gz")))[:3]
+    if not seeds or not htmls:
+        pytest.skip("shared data not present")
+    cfg = make_cfg(names, pipeline="service.pipeline:process", topics="", pool_size=2)
+    ids = {}
+    for path in seeds:
+        with open(path, "rb") as f:
+            ids[(await ar.xadd(cfg.input_stream, {"url": "https://news.example/" + os.path.basename(path), "text": f.read()})).decode()] = "seed"
+    for path in htmls:
+        with gzip.open(path, "rb") as f:
+            ids[(await ar.xadd(cfg.input_stream, {"url": "https://bench.example/x", "html": f.read()})).decode()] = "html"
+    async with Running(cfg, redis_url, profiles=load_profiles(None)) as run:
+        await wait_until(lambda: run.worker.published == len(ids), timeout=60)
+        out = await outputs(ar, names)
+    assert sorted(source_ids(out)) == sorted(ids)
+    relevant = {e["source_id"].decode(): e for e in out["WINNOW_ARTICLES_STREAM"]}
+    assert {i for i, k in ids.items() if k == "seed"} <= set(relevant)
+    for e in relevant.values():
+        art = json.loads(e["article"])
+        assert art["text"] and art["relevance"] is not None and float(e["score"]) > 0
+    assert {e["source_id"].decode() for e in out["WINNOW_OFFTOPIC_STREAM"]} == {i for i, k in ids.items() if k == "html"}
