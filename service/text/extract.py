@@ -459,11 +459,13 @@ def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
             # ties go to the candidate closest to the body.
             bylined = i + 1 < n and blocks[i + 1].reason == "byline"
             words = _content_words(b.text)
-            shared = len(words & lead) / len(words) if words else 0.0
-            rank = (bylined, 2 if shared >= 0.5 else 1 if shared >= 0.25 else 0, counts.get(b.key, 1) > 1, b.words >= 4, i)
+            common = len(words & lead)
+            shared = common / len(words) if words else 0.0
+            bucket = 2 if shared >= 0.5 else 1 if shared >= 0.25 else 0
+            rank = (bylined, bucket, min(common, 4), counts.get(b.key, 1) > 1, b.words >= 4, i)
             if best_rank is None or rank > best_rank:
                 best, best_rank = i, rank
-        if best is not None and best_rank[:3] != (False, 0, False):
+        if best is not None and (best_rank[0] or best_rank[1] or best_rank[3]):
             return best
     return None  # better no title than a section label or a photo credit
 
