@@ -608,7 +608,7 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
         elif reason is None:
             if title_key is not None and b.key == title_key:
                 b.reason = "title"
-            elif b.cls < GOOD and len(b.text) < 300 and _followed_by_credit(blocks, i, be):
+            elif b.cls < GOOD and len(b.text) < 300 and _followed_by_credit(blocks, i):
                 caption, credit = _image_caption(b.text)
                 images.append(Image("", caption, credit))
                 b.reason = "caption"
@@ -692,7 +692,7 @@ def _recent_image(blocks: list[_Block], i: int) -> bool:
     return False
 
 
-def _followed_by_credit(blocks: list[_Block], i: int, end: int) -> bool:
+def _followed_by_credit(blocks: list[_Block], i: int) -> bool:
     return i + 1 < len(blocks) and blocks[i + 1].reason == "credit"
 
 
