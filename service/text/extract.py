@@ -561,12 +561,12 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
     authors: list[str] = []
     published = None
     tags: list[str] = []
-    for i in range(0, ce):
+    for i in range(cs, ce):  # bylines of other stories' cards, before the article, are not its authors
         b = blocks[i]
         if b.reason == "byline" and not authors:
             authors = L.byline_authors(b.text)
             published = published or L.parse_date(b.text)
-        elif b.reason == "date" and published is None and i < first and i >= cs - 1:
+        elif b.reason == "date" and published is None and i < first:
             published = L.parse_date(b.text)
     # Body: from the first prose block after the header to the last one, extended over
     # adjacent near-good blocks.
