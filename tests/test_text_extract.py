@@ -163,6 +163,8 @@ def test_lone_surrogates_and_control_characters_do_not_break_extraction():
     page = "Title of the page here\n\n" + P1.replace("Washington", "Wash\ud800ington") + "\x00\n\n" + P2
     article = extract_text(page, url=None)
     assert len(article.blocks) == 2
+    assert "Wash\ufffdington" in article.text
+    article.text.encode("utf-8")  # no lone surrogate survives: the output is always valid UTF-8
 
 
 TEASERS = [

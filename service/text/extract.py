@@ -64,6 +64,7 @@ BARRIERS = frozenset(
 )
 _SENTENCE_END = frozenset(".!?。…")
 _CLOSERS = "\"'”’»)]"
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ALNUM_RE = re.compile(r"[^\W_]")
 _BULLET_RE = re.compile(r"^(?:[-*•·▪►▶◆■□○●–]|\d{1,2}[.)])\s+")
@@ -516,6 +517,10 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
     Raises UnprocessablePage("no_content") when no prose is found.
     """
     stats = Stats()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (a str built from broken data): U+FFFD, as decoding would
+        text = _SURROGATE_RE.sub("\ufffd", text)
     blocks = _split_lines(text)
     for b in blocks:
         b.reason = L.line_reason(b.text)
