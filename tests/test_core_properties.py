@@ -41,7 +41,7 @@ def check(page, **kw) -> str:
         return f"error:{e.reason}"
     assert isinstance(article, Article)
     d = article.to_dict()
-    json.dumps(d)  # serialisable (lone surrogates are escaped by the default ensure_ascii)
+    json.dumps(d, ensure_ascii=False).encode("utf-8")  # serialisable as UTF-8: no lone surrogate leaks out
     assert set(d) == FIELDS
     assert d["text"] == "\n\n".join(b["text"] for b in d["blocks"])
     assert all(b["kind"] in BLOCK_KINDS for b in d["blocks"])
