@@ -320,3 +320,12 @@ def test_long_korean_headlines_are_not_prose():
     page = "\n".join(["한미, 방위비·관세 고위급 회의 개최", KO_P1, KO_P2] + headlines)
     article = extract_text(page, url=None)
     assert [b.text for b in article.blocks] == [KO_P1, KO_P2]
+
+
+def test_dek_between_title_and_byline():
+    dek = "The two allies agreed to keep talking after a day of negotiations in Washington."
+    page = "\n".join(["Allies resume talks on cost sharing", dek, "By Jane Doe | March 3, 2025", P1, P2])
+    article = extract_text(page, url=None)
+    assert article.description == dek
+    assert [b.text for b in article.blocks] == [P1, P2]
+    assert article.authors == ["Jane Doe"] and article.title == "Allies resume talks on cost sharing"

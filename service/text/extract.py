@@ -561,6 +561,12 @@ def extract_text(text: str, *, url: str | None = None) -> Article:
                 goods += 1
                 if goods > 1:
                     break
+    # "Title / dek / By Jane Doe / body": prose between the title and a byline is the dek.
+    for i in range(header_end, min(ce, header_end + 4)):
+        if blocks[i].reason == "byline":
+            if any(blocks[j].reason is None and blocks[j].cls >= NEAR for j in range(header_end, i)):
+                header_end = i + 1
+            break
     # In the header: the dek (first prose block), bylines, dates.
     description = None
     authors: list[str] = []
