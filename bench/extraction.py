@@ -118,11 +118,12 @@ def breakdown(pages, repeat: int) -> None:
         return out
 
     for _pid, raw, _truth, url in pages:
-        text, _enc = clock("decode", decode, raw)
-        tree = clock("parse", LexborHTMLParser, text)
+        text, enc = clock("decode", decode, raw)
+        utf8 = raw if enc == "utf-8" and not raw.startswith(b"\xef\xbb\xbf") and "\ufffd" not in text else None
+        tree = clock("parse", LexborHTMLParser, utf8 if utf8 is not None else text)  # as service.clean does
         clock("metadata", extract_metadata, tree, url=url)
         try:
-            art = clock("extract_html", extract_html, text, url=url)
+            art = clock("extract_html", extract_html, text, url=url, utf8=utf8)
         except UnprocessablePage:
             continue
         clock("fingerprint", fingerprint, art.text)

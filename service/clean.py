@@ -37,10 +37,12 @@ def clean(
         if len(raw) > max_bytes:
             raise UnprocessablePage("too_large", f"page is {len(raw)} bytes, limit {max_bytes}")
         text, encoding = decode(raw)
+        # the bytes themselves are the page's UTF-8 (no BOM, nothing replaced): the HTML parser can take them
+        utf8 = raw if encoding == "utf-8" and not raw.startswith(b"\xef\xbb\xbf") and "\ufffd" not in text else None
     elif isinstance(page, str):
         if len(page) > max_bytes:
             raise UnprocessablePage("too_large", f"page is {len(page)} characters, limit {max_bytes}")
-        text, encoding = page, None
+        text, encoding, utf8 = page, None, None
     else:
         raise UnprocessablePage("invalid", f"page must be str or bytes, not {type(page).__name__}")
     if not text.strip():
@@ -50,7 +52,7 @@ def clean(
     if kind == "html":
         from .html.extract import extract_html
 
-        article = extract_html(text, url=url)
+        article = extract_html(text, url=url, utf8=utf8)
     else:
         from .text.extract import extract_text
 

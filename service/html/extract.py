@@ -155,11 +155,17 @@ def _json_ld_blocks(body: str) -> list[Block]:
     return [Block("paragraph", p) for p in parts if p]
 
 
-def extract_html(html: str, *, url: str | None = None) -> Article:
-    """Extract the article of an HTML page. Raises UnprocessablePage("no_content") if there is none."""
+def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None) -> Article:
+    """Extract the article of an HTML page. Raises UnprocessablePage("no_content") if there is none.
+
+    `utf8`, when the caller has it, is `html` exactly as UTF-8 bytes (the page as
+    received): Lexbor parses bytes as UTF-8, so handing them over skips
+    re-encoding the page (about a fifth of the parse time).
+    """
     stats = Stats()
     try:
-        tree = LexborHTMLParser(defuse(html))
+        safe = defuse(html)
+        tree = LexborHTMLParser(utf8 if utf8 is not None and safe is html else safe)
     except Exception as e:  # Lexbor refused the input
         raise UnprocessablePage("no_content", f"the HTML could not be parsed: {e}") from None
     rule = _rule(url)
