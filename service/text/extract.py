@@ -56,7 +56,7 @@ DEK_MAX_LEN = 500
 TITLE_MAX_LEN = 250
 TITLE_LEAD_BLOCKS = 8  # the title's words are looked for in this many blocks after it...
 TITLE_LEAD_CHARS = 400  # ...in the first characters of each
-_WORD_EDGES = "\"'“”‘’()[]{}.,;:!?…—–-*#%$&@/\\|«»"
+_STRIP_WORD = operator.methodcaller("strip", "\"'“”‘’()[]{}.,;:!?…—–-*#%$&@/\\|«»")
 DEDUPE_MIN_LEN = 60  # a repeated sentence is an artifact; repeated short cells ("Meal 1") are structure
 
 BARRIERS = frozenset(
@@ -106,7 +106,10 @@ def _split_lines(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     blank = True
     for raw in text.splitlines():
-        line = " ".join(raw.split()).strip(_INVISIBLE)
+        line = raw.strip()
+        if "  " in line or "\t" in line or "\xa0" in line or "\u3000" in line or "\u2009" in line or "\u202f" in line:
+            line = " ".join(line.split())  # runs of spaces, tabs and the common Unicode spaces
+        line = line.strip(_INVISIBLE)
         if not line or not _ALNUM_RE.search(line):  # separators ("***", "—") and invisible characters
             blank = True
             continue
@@ -472,8 +475,8 @@ def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
 
 
 def _content_words(text: str) -> set[str]:
-    words = {w.strip(_WORD_EDGES) for w in text.casefold().replace("’", "'").split()}
-    return {w for w in words if len(w) > 2 and w not in STOP_WORDS}
+    words = set(map(_STRIP_WORD, text.casefold().replace("’", "'").split())) - STOP_WORDS
+    return {w for w in words if len(w) > 2}
 
 
 def _image_caption(text: str) -> tuple[str, str | None]:
