@@ -448,10 +448,10 @@ def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
             tail = L.normalize(re.split(r"»|›|→|>|::|\s[|/]\s|\|", b.text)[-1])
             counts[tail] = counts.get(tail, 0) + 1
     n = len(blocks)
-    lead: set[str] = set()
-    for b in blocks[body : body + TITLE_LEAD_BLOCKS]:
-        if b.reason is None:
-            lead.update(_content_words(b.text[:TITLE_LEAD_CHARS]))
+    # The lead as one case-folded string: a title word "is used" when it starts a word there.
+    lead = " " + " ".join(
+        b.text[:TITLE_LEAD_CHARS] for b in blocks[body : body + TITLE_LEAD_BLOCKS] if b.reason is None
+    ).casefold().replace("’", "'")
     for lo in (start, 0):
         best, best_rank = None, None
         for i in range(lo, body):
@@ -463,7 +463,7 @@ def _find_title(blocks: list[_Block], start: int, body: int) -> int | None:
             # ties go to the candidate closest to the body.
             bylined = i + 1 < n and blocks[i + 1].reason == "byline"
             words = _content_words(b.text)
-            common = len(words & lead)
+            common = sum(1 for w in words if " " + w in lead or "(" + w in lead or "“" + w in lead)
             shared = common / len(words) if words else 0.0
             bucket = 2 if shared >= 0.5 else 1 if shared >= 0.25 else 0
             rank = (bylined, bucket, min(common, 4), counts.get(b.key, 1) > 1, b.words >= 4, i)
