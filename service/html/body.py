@@ -237,10 +237,11 @@ def find_body(root) -> tuple[list, str]:
     node_of = ev.nodes
     # the best-voted element that is not inside navigation, a footer or a comment thread
     top = sorted(direct, key=direct.__getitem__, reverse=True)[:15]
-    ranked = sorted(top, key=lambda k: direct[k] * _hint(node_of[k]), reverse=True)[:6]
+    hinted = {k: direct[k] * _hint(node_of[k]) for k in top}
+    ranked = sorted(top, key=hinted.__getitem__, reverse=True)[:6]
     # (a story listing is penalised; that needs a query, so only the leader is checked
     # until one passes)
-    scored = [[direct[k] * _hint(node_of[k]), i, k, False] for i, k in enumerate(ranked)]
+    scored = [[hinted[k], i, k, False] for i, k in enumerate(ranked)]
     best = ancestors = None
     while scored:
         scored.sort(reverse=True)

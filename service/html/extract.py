@@ -22,7 +22,7 @@ from ..errors import UnprocessablePage
 from .blocks import MAX_BLOCKS, RawBlock, read_blocks, strip_chrome
 from .body import find_body, outermost
 from .figures import loose_images, take_figures
-from .guard import defuse
+from .guard import defuse, ordinary_bytes
 from .measure import squash, weight
 from .vocab import NEVER_CONTENT, PAGE_CHROME
 
@@ -57,6 +57,14 @@ _TAIL = re.compile(  # matched against lower-cased text
     r"무단\s?전재|재배포\s?금지|기사제보|^\S{2,5}\s?(기자|특파원)\s*[\w.+-]+@[\w-]+\.[\w.]+$|"
     r"all rights reserved|copyright\s?(©|\(c\))"
 )
+
+
+def _tail(text: str) -> bool:
+    """`_TAIL` matches; ASCII text can only match its two English phrases, so look for those first."""
+    if text.isascii():
+        low = text.lower()
+        return ("all rights reserved" in low or "copyright" in low) and _TAIL.search(low) is not None
+    return _TAIL.search(text.lower()) is not None
 
 
 def _rule(url):
@@ -131,7 +139,7 @@ def _filter(raw: list[RawBlock], meta, stats: Stats) -> list[Block]:
             reason = "related"  # its teasers are links and go as link-dense blocks
         elif b.links and b.links >= MAX_LINK_SHARE * n:
             reason = "link_dense"
-        elif n < 300 and _TAIL.search(text.lower()):
+        elif n < 300 and _tail(text):
             reason = "legal"
         elif i < EDGE_HEAD and _same(text, title_key):
             reason = "title"
@@ -164,8 +172,11 @@ def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None
     """
     stats = Stats()
     try:
-        safe = defuse(html)
-        tree = LexborHTMLParser(utf8 if utf8 is not None and safe is html else safe)
+        if utf8 is not None and ordinary_bytes(utf8):
+            tree = LexborHTMLParser(utf8)
+        else:
+            safe = defuse(html)
+            tree = LexborHTMLParser(utf8 if utf8 is not None and safe is html else safe)
     except Exception as e:  # Lexbor refused the input
         raise UnprocessablePage("no_content", f"the HTML could not be parsed: {e}") from None
     rule = _rule(url)

@@ -34,6 +34,13 @@ def _tiny(attrs) -> bool:
     return False
 
 
+def _join(base: str | None, v: str) -> str:
+    """`urljoin(base, v)`, without the parse when `v` is already an absolute http(s) URL it would keep."""
+    if v.startswith(("https://", "http://")) and not v.endswith(("?", "#")) and v.isprintable():
+        return v  # urljoin returns such a URL as it is (it only drops an empty query/fragment and tabs/newlines)
+    return urljoin(base, v) if base else v
+
+
 def image_src(img, base: str | None) -> str | None:
     attrs = img.attributes
     if _tiny(attrs):
@@ -41,13 +48,12 @@ def image_src(img, base: str | None) -> str | None:
     for name in _SRC_ATTRS:
         v = attrs.get(name)
         if v and not v.startswith("data:"):
-            v = v.strip()
-            return urljoin(base, v) if base else v
+            return _join(base, v.strip())
     srcset = attrs.get("srcset") or attrs.get("data-srcset")
     if srcset:
         first = srcset.split(",")[0].strip().split(" ")[0]
         if first:
-            return urljoin(base, first) if base else first
+            return _join(base, first)
     return None
 
 

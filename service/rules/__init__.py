@@ -98,6 +98,16 @@ def _host(url: str | None) -> str | None:
     if not isinstance(url, str) or not url.strip():
         return None
     u = url.strip()[:4000]
+    if u.startswith(("https://", "http://")):  # the common case, without urlsplit
+        rest = u[8:] if u[4] == "s" else u[7:]
+        end = len(rest)
+        for ch in "/?#":
+            i = rest.find(ch)
+            if 0 <= i < end:
+                end = i
+        netloc = rest[:end]
+        if netloc and netloc.isascii() and netloc.replace(".", "").replace("-", "").isalnum():
+            return netloc.rstrip(".").lower() or None  # what urlsplit(u).hostname gives for a plain host
     if "://" not in u and not u.startswith("//"):
         u = "//" + u  # "example.com/path" as a host, not a path
     try:
