@@ -6,16 +6,24 @@ keeps them closer in Hamming distance than unrelated articles, which differ in
 about half of the 64 bits. Copies share their lead far more than their tails
 (excerpts cut the end, reposts append their own), so only the first
 LEAD_WORDS content words (stop words and numbers dropped) count, as a set:
-rewording changes some words, but the set overlap stays high. Tokens are hashed
-with blake2b, so fingerprints are stable across processes and Python versions.
+rewording changes some words, but the set overlap stays high.
+
+Each word gets 64 stable bits from two CRC-32s computed in C over all words at
+once: one of the word's UTF-8 bytes, one of those bytes through a fixed byte
+permutation (CRC is linear; the permutation makes the second half a different,
+non-linear function of the word, not a transform of the first). No per-word
+Python hashing call, and fingerprints are the same in every process and
+Python version (zlib's CRC-32 is fixed; the permutation is a constant derived from blake2b).
 """
 
 from __future__ import annotations
 
 import operator
 import re
+import struct
 from hashlib import blake2b
 from itertools import filterfalse, islice
+from zlib import crc32
 
 from .text.vocab import STOP_WORDS
 
@@ -27,8 +35,14 @@ _WORD_RE = re.compile(f"[{_CJK}]{{1,2}}|[^\\W\\d_{_CJK}][^\\W_{_CJK}]*")
 _HAN_KANA_RE = re.compile(f"[{_CJK}]")
 # Punctuation and digits around a word ("tariffs," "$55.7" "(2024)") do not make it another word.
 _STRIP = operator.methodcaller("strip", "0123456789.,;:!?\"'“”‘«»()[]{}<>/\\|-–—_*#%$€£¥+=~`^&@…·•")
+# Words to leave out: stop words, and the empty string a token of punctuation strips to.
+_SKIP = frozenset(STOP_WORDS | {""})
 # For each bit of a byte, the translate table that maps a byte to 1 when that bit is set.
 _BIT_TABLES = tuple(bytes((v >> b) & 1 for v in range(256)) for b in range(8))
+# A fixed permutation of the 256 byte values: the bytes ordered by their blake2b
+# digests (computed once at import; a constant, the same in every process).
+_PERMUTE = bytes(sorted(range(256), key=lambda v: blake2b(bytes([v]), digest_size=8, person=b"winnow-sbox").digest()))
+_PERMUTED_SPACE = _PERMUTE[0x20:0x21]  # words are joined by spaces (they never contain one)
 
 
 def features(text: str) -> set[str]:
@@ -37,8 +51,8 @@ def features(text: str) -> set[str]:
     if _HAN_KANA_RE.search(head):
         words = _WORD_RE.findall(head)  # Han/kana are not space-separated: character pairs
     else:
-        words = filter(None, map(_STRIP, head.split()))  # C-level; much faster than a regex here
-    return set(islice(filterfalse(STOP_WORDS.__contains__, words), LEAD_WORDS))
+        words = map(_STRIP, head.split())  # C-level; much faster than a regex here ("" is in _SKIP)
+    return set(islice(filterfalse(_SKIP.__contains__, words), LEAD_WORDS))
 
 
 def fingerprint(text: str) -> str:
@@ -46,15 +60,21 @@ def fingerprint(text: str) -> str:
     feats = features(text)
     if not feats:
         return "0" * 16
-    # blake2b digests are little-endian byte strings: byte i of every digest sits at i::8.
-    raw = b"".join(blake2b(f.encode("utf-8", "surrogatepass"), digest_size=8).digest() for f in feats)
-    half = len(feats) / 2
+    n = len(feats)
+    joined = " ".join(feats).encode("utf-8", "surrogatepass")
+    fmt = f"<{n}I"
+    low = struct.pack(fmt, *map(crc32, joined.split(b" ")))  # bits 0-31 of every word, little-endian
+    high = struct.pack(fmt, *map(crc32, joined.translate(_PERMUTE).split(_PERMUTED_SPACE)))  # bits 32-63
+    half = n / 2
     value = 0
-    for byte_index in range(8):
-        column = raw[byte_index::8]
-        for bit in range(8):
-            if column.translate(_BIT_TABLES[bit]).count(1) > half:
-                value |= 1 << (byte_index * 8 + bit)
+    bit_index = 0
+    for packed in (low, high):
+        for byte_index in range(4):
+            column = packed[byte_index::4]  # byte `byte_index` of every word's 32 bits
+            for bit in range(8):
+                if column.translate(_BIT_TABLES[bit]).count(1) > half:
+                    value |= 1 << bit_index
+                bit_index += 1
     return f"{value:016x}"
 
 
