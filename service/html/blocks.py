@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .body import outermost
 from .measure import squash, weight
+from .tags import elements_with_tags, holders, tag_ids
 from .vocab import chrome_reason
 
 INLINE = frozenset(
@@ -27,6 +28,7 @@ SKIP = frozenset("-comment script style noscript template head title meta link h
 BR = "\ue000"  # marks a <br> in buffered text (a private-use character, never in real text)
 BLOCKISH = "p, div, section, article, ul, ol, li, h1, h2, h3, h4, h5, h6, blockquote, table, figure, pre, dl"
 HAS_BLOCK = f":has({BLOCKISH})"
+BLOCKISH_IDS = tag_ids(BLOCKISH.split(", "))
 
 
 # elements not judged by their own class: a share link or icon is removed with its
@@ -232,8 +234,8 @@ def read_blocks(nodes: list) -> list[RawBlock]:
     w = _Walker()
     try:
         for node in nodes:
-            w.has_block = {n.mem_id for n in node.css(HAS_BLOCK)}
-            w.has_br = {n.mem_id for n in node.css(":has(br)")} if node.css_first("br") is not None else set()
+            w.has_block = holders(elements_with_tags(node, BLOCKISH_IDS), node)  # = node.css(HAS_BLOCK)
+            w.has_br = holders(node.css("br"), node)  # = node.css(":has(br)")
             w.links = _links_by_block(node)
             if node.tag in HEADINGS:
                 w.leaf(node, "heading", HEADINGS[node.tag])

@@ -24,10 +24,13 @@ from .body import find_body, outermost
 from .figures import loose_images, take_figures
 from .guard import defuse, ordinary_bytes
 from .measure import squash, weight
-from .vocab import NEVER_CONTENT, PAGE_CHROME
+from .tags import elements_with_tags, tag_ids
+from .vocab import CHROME_ROLES, CHROME_TAGS, FLAGGED, HIDDEN_STYLES, NEVER_CONTENT, PAGE_CHROME
 
 NEVER_CONTENT_TAGS = frozenset(NEVER_CONTENT)
-NOT_BODY_TEXT = ", ".join(NEVER_CONTENT) + ", " + PAGE_CHROME  # one query inside the body
+NOT_BODY_TAG_IDS = tag_ids(NEVER_CONTENT + CHROME_TAGS)
+_HIDDEN_STYLE = re.compile("|".join(re.escape(s) for s in HIDDEN_STYLES))
+NOT_BODY_TEXT = ", ".join(NEVER_CONTENT) + ", " + PAGE_CHROME  # what `_not_body_text` finds, as CSS
 
 from ..rules import rule_for
 from ..text.lines import line_reason
@@ -80,8 +83,32 @@ FALLBACK_MIN = 60  # weight a block needs when the page has no paragraphs to vot
 BIG = 2000  # weight above which a matched element is checked against the page's size
 
 
-def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: str, always=frozenset()) -> None:
-    """Decompose matches of `selector` under `root`, except ones holding over `share` of its text.
+def _not_body_text(node) -> list:
+    """Elements under `node` that NOT_BODY_TEXT matches (in no particular order).
+
+    Same result as `node.css(NOT_BODY_TEXT)` (checked on the benchmark pages) at
+    about half the cost: tags by id in one `*` pass, the attribute selectors of
+    PAGE_CHROME by one query for their attributes and a Python test of the values.
+    """
+    found = elements_with_tags(node, NOT_BODY_TAG_IDS)
+    seen = {el.mem_id for el in found}
+    for el in node.css(FLAGGED):
+        if el.mem_id in seen:
+            continue
+        attrs = el.attributes
+        if (
+            attrs.get("role") in CHROME_ROLES
+            or "hidden" in attrs
+            or attrs.get("aria-hidden") == "true"
+            or _HIDDEN_STYLE.search((attrs.get("style") or "").lower())
+        ):
+            found.append(el)
+    return found
+
+
+def _decompose_guarded(root, selector, share: float, stats: Stats, reason: str, always=frozenset()) -> None:
+    """Decompose matches of `selector` (a CSS selector, or the matched elements) under `root`,
+    except ones holding over `share` of its text.
 
     Tags in `always` (scripts, styles, forms controls) go uncounted and unguarded.
     Only the outermost matches are decomposed (descendants of a decomposed node are freed).
@@ -90,7 +117,7 @@ def _decompose_guarded(root, selector: str, share: float, stats: Stats, reason: 
     own = root.mem_id
     doomed = []
     silent = set()
-    for el in root.css(selector):  # Lexbor's css() includes `root` itself when it matches
+    for el in root.css(selector) if isinstance(selector, str) else selector:  # css() includes `root` itself
         tag = el.tag
         if el.mem_id == own or tag in ("html", "body"):
             continue
@@ -208,7 +235,7 @@ def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None
     blocks: list[Block] = []
     if nodes:
         for node in nodes:
-            _decompose_guarded(node, NOT_BODY_TEXT, 1 / 2, stats, "page_chrome", always=NEVER_CONTENT_TAGS)
+            _decompose_guarded(node, _not_body_text(node), 1 / 2, stats, "page_chrome", always=NEVER_CONTENT_TAGS)
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats)
         images += loose_images(nodes, url)  # after the chrome: icons and avatars are not article images

@@ -19,11 +19,15 @@ NEVER_CONTENT = (
 
 # Page furniture by structure, ARIA role and visibility: removed from the body
 # unless it holds most of it.
+CHROME_TAGS = ("nav", "aside", "footer", "form")
+CHROME_ROLES = frozenset(("navigation", "complementary", "contentinfo", "search", "dialog", "alert"))
+HIDDEN_STYLES = ("display:none", "display: none", "visibility:hidden")  # inline styles, any case
+FLAGGED = "[role], [hidden], [aria-hidden], [style]"  # elements whose attributes may mark them as chrome
 PAGE_CHROME = ", ".join([
-    "nav", "aside", "footer", "form",
-    '[role="navigation"]', '[role="complementary"]', '[role="contentinfo"]', '[role="search"]',
-    '[role="dialog"]', '[role="alert"]', '[hidden]', '[aria-hidden="true"]',
-    '[style*="display:none" i]', '[style*="display: none" i]', '[style*="visibility:hidden" i]',
+    *CHROME_TAGS,
+    *(f'[role="{r}"]' for r in sorted(CHROME_ROLES)),
+    '[hidden]', '[aria-hidden="true"]',
+    *(f'[style*="{s}" i]' for s in HIDDEN_STYLES),
 ])
 
 # reason -> (substrings of a lower-cased class/id, whole class tokens or ids),
