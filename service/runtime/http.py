@@ -100,8 +100,9 @@ def make_app(cfg: Config, metrics: Metrics, pool: Pool, state: Readiness) -> web
         if not isinstance(res, Done):
             return _error(422, res.reason, res.error)
         return web.Response(
-            text=res.article_json,
+            body=res.article_json,
             content_type="application/json",
+            charset="utf-8",
             headers={"X-Winnow-Label": res.label, "X-Winnow-Score": f"{res.score:.6g}"},
         )
 

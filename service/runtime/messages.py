@@ -103,7 +103,7 @@ def parse_entry(entry_id: str, fields: dict, *, max_page_bytes: int) -> Entry:
     return Entry(entry_id, page, url, kind, meta)
 
 
-def output_fields(entry_id: str, *, article_json: str, label: str, score: float, url: str | None, meta: dict) -> dict[str, str]:
+def output_fields(entry_id: str, *, article_json: bytes | str, label: str, score: float, url: str | None, meta: dict) -> dict:
     """Fields of an articles/offtopic entry."""
     out = {"article": article_json, "url": url or "", "source_id": entry_id, "label": label, "score": f"{score:.6g}"}
     for k in PASSTHROUGH:

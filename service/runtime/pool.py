@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import json
+import orjson
 import multiprocessing
 import time
 import os
@@ -40,7 +40,7 @@ _PROFILES = None
 class Done:
     """A page the pipeline turned into an article."""
 
-    article_json: str
+    article_json: bytes  # UTF-8 JSON
     label: str
     score: float
     seconds: float  # pure pipeline time, measured inside the pool process
@@ -164,7 +164,7 @@ def run_page(page, url, kind):
     art = result.article
     stats = art.stats
     return Done(
-        json.dumps(art.to_dict(), ensure_ascii=False, separators=(",", ":")),
+        orjson.dumps(art.to_dict()),  # UTF-8 JSON bytes, what the stream stores
         result.label,
         float(result.score),
         seconds,
