@@ -47,7 +47,10 @@ _PERMUTED_SPACE = _PERMUTE[0x20:0x21]  # words are joined by spaces (they never 
 
 def features(text: str) -> set[str]:
     """The distinct content words among the first LEAD_WORDS of `text` (case-folded)."""
-    head = text[: LEAD_WORDS * 16].casefold().replace("’", "'")
+    head = text[: LEAD_WORDS * 16]
+    if head.isascii():  # no Han/kana and no ’; lower() is casefold() for ASCII
+        return set(islice(filterfalse(_SKIP.__contains__, map(_STRIP, head.lower().split())), LEAD_WORDS))
+    head = head.casefold().replace("’", "'")
     if _HAN_KANA_RE.search(head):
         words = _WORD_RE.findall(head)  # Han/kana are not space-separated: character pairs
     else:

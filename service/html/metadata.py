@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ..article import Image
+from ..rules import plain_host
 
 if TYPE_CHECKING:  # pragma: no cover
     from selectolax.lexbor import LexborHTMLParser
@@ -126,8 +127,12 @@ def _site_keys(site_name: str | None, url: str | None) -> tuple[str, ...]:
 def _host(url: str | None) -> str | None:
     if not url or not isinstance(url, str):
         return None
+    u = url.strip()[:2000]
+    plain = plain_host(u)
+    if plain is not None:  # the common case, without urlsplit
+        return plain.rstrip(".")
     try:
-        host = urlsplit(url.strip()[:2000]).hostname
+        host = urlsplit(u).hostname
     except ValueError:
         return None
     return host.rstrip(".").lower() if host else None
@@ -499,6 +504,9 @@ def _types(node: dict) -> set[str]:
     return out
 
 
+_DECODER = json.JSONDecoder(strict=False)  # stateless; json.loads(s, strict=False) builds one per call
+
+
 def _loads(raw: str) -> list[Any]:
     """Parse a JSON-LD script body, tolerating the usual breakage."""
     s = raw.strip()
@@ -507,12 +515,12 @@ def _loads(raw: str) -> list[Any]:
     if s.startswith("<!--") or s.startswith("<![CDATA["):
         s = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", s).strip()
     try:
-        return [json.loads(s, strict=False)]
+        return [_DECODER.decode(s)]
     except (ValueError, RecursionError):
         pass
     fixed = re.sub(r",\s*([}\]])", r"\1", s)  # trailing commas
     try:
-        return [json.loads(fixed, strict=False)]
+        return [_DECODER.decode(fixed)]
     except (ValueError, RecursionError):
         pass
     # several objects back to back, or garbage after the first one
@@ -638,6 +646,9 @@ def _meta_map(tree: LexborHTMLParser) -> dict[str, list[str]]:
     return out
 
 
+_META_KEYS = frozenset(("property", "name", "itemprop", "http-equiv"))
+
+
 def _read_metas(nodes) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for node in nodes:
@@ -647,9 +658,8 @@ def _read_metas(nodes) -> dict[str, list[str]]:
             content = attrs.get("value")
         if not content:
             continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = attrs.get(attr)
-            if key:
+        for attr, key in attrs.items():  # a meta has two or three attributes: cheaper than four look-ups
+            if key and attr in _META_KEYS:
                 for k in key.lower().split()[:4]:
                     out.setdefault(k, []).append(content)
     return out

@@ -94,20 +94,30 @@ class RuleSet:
         return RuleSet.of(self.rules + other.rules)
 
 
+def plain_host(url: str) -> str | None:
+    """`urlsplit(url).hostname` for an http(s) URL whose host is plain letters, digits,
+    dots and hyphens (no user, port or brackets), found without urlsplit; else None."""
+    if not url.startswith(("https://", "http://")):
+        return None
+    rest = url[8:] if url[4] == "s" else url[7:]
+    end = len(rest)
+    for ch in "/?#":
+        i = rest.find(ch)
+        if 0 <= i < end:
+            end = i
+    netloc = rest[:end]
+    if netloc and netloc.isascii() and netloc.replace(".", "").replace("-", "").isalnum():
+        return netloc.lower()
+    return None
+
+
 def _host(url: str | None) -> str | None:
     if not isinstance(url, str) or not url.strip():
         return None
     u = url.strip()[:4000]
-    if u.startswith(("https://", "http://")):  # the common case, without urlsplit
-        rest = u[8:] if u[4] == "s" else u[7:]
-        end = len(rest)
-        for ch in "/?#":
-            i = rest.find(ch)
-            if 0 <= i < end:
-                end = i
-        netloc = rest[:end]
-        if netloc and netloc.isascii() and netloc.replace(".", "").replace("-", "").isalnum():
-            return netloc.rstrip(".").lower() or None  # what urlsplit(u).hostname gives for a plain host
+    plain = plain_host(u)
+    if plain is not None:  # the common case, without urlsplit
+        return plain.rstrip(".") or None
     if "://" not in u and not u.startswith("//"):
         u = "//" + u  # "example.com/path" as a host, not a path
     try:
