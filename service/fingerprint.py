@@ -18,11 +18,10 @@ Python version (zlib's CRC-32 is fixed; the permutation is a constant derived fr
 
 from __future__ import annotations
 
-import operator
 import re
 import struct
 from hashlib import blake2b
-from itertools import filterfalse, islice
+from itertools import filterfalse, islice, repeat
 from zlib import crc32
 
 from .text.vocab import STOP_WORDS
@@ -34,11 +33,14 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_RE = re.compile(f"[{_CJK}]{{1,2}}|[^\\W\\d_{_CJK}][^\\W_{_CJK}]*")
 _HAN_KANA_RE = re.compile(f"[{_CJK}]")
 # Punctuation and digits around a word ("tariffs," "$55.7" "(2024)") do not make it another word.
-_STRIP = operator.methodcaller("strip", "0123456789.,;:!?\"'“”‘«»()[]{}<>/\\|-–—_*#%$€£¥+=~`^&@…·•")
+_PUNCT = "0123456789.,;:!?\"'“”‘«»()[]{}<>/\\|-–—_*#%$€£¥+=~`^&@…·•"
+
+
+def _stripped(words):
+    """`w.strip(_PUNCT)` for each word, lazily (map over the unbound method: 3x faster than a methodcaller)."""
+    return map(str.strip, words, repeat(_PUNCT))
 # Words to leave out: stop words, and the empty string a token of punctuation strips to.
 _SKIP = frozenset(STOP_WORDS | {""})
-# For each bit of a byte, the translate table that maps a byte to 1 when that bit is set.
-_BIT_TABLES = tuple(bytes((v >> b) & 1 for v in range(256)) for b in range(8))
 # A fixed permutation of the 256 byte values: the bytes ordered by their blake2b
 # digests (computed once at import; a constant, the same in every process).
 _PERMUTE = bytes(sorted(range(256), key=lambda v: blake2b(bytes([v]), digest_size=8, person=b"winnow-sbox").digest()))
@@ -49,12 +51,12 @@ def features(text: str) -> set[str]:
     """The distinct content words among the first LEAD_WORDS of `text` (case-folded)."""
     head = text[: LEAD_WORDS * 16]
     if head.isascii():  # no Han/kana and no ’; lower() is casefold() for ASCII
-        return set(islice(filterfalse(_SKIP.__contains__, map(_STRIP, head.lower().split())), LEAD_WORDS))
+        return set(islice(filterfalse(_SKIP.__contains__, _stripped(head.lower().split())), LEAD_WORDS))
     head = head.casefold().replace("’", "'")
     if _HAN_KANA_RE.search(head):
         words = _WORD_RE.findall(head)  # Han/kana are not space-separated: character pairs
     else:
-        words = map(_STRIP, head.split())  # C-level; much faster than a regex here ("" is in _SKIP)
+        words = _stripped(head.split())  # C-level; much faster than a regex here ("" is in _SKIP)
     return set(islice(filterfalse(_SKIP.__contains__, words), LEAD_WORDS))
 
 
@@ -69,13 +71,15 @@ def fingerprint(text: str) -> str:
     low = struct.pack(fmt, *map(crc32, joined.split(b" ")))  # bits 0-31 of every word, little-endian
     high = struct.pack(fmt, *map(crc32, joined.translate(_PERMUTE).split(_PERMUTED_SPACE)))  # bits 32-63
     half = n / 2
+    ones = int.from_bytes(b"\x01" * n, "little")  # bit 0 of every byte
     value = 0
     bit_index = 0
     for packed in (low, high):
         for byte_index in range(4):
-            column = packed[byte_index::4]  # byte `byte_index` of every word's 32 bits
+            # byte `byte_index` of every word's 32 bits, as one integer with a byte per word
+            column = int.from_bytes(packed[byte_index::4], "little")
             for bit in range(8):
-                if column.translate(_BIT_TABLES[bit]).count(1) > half:
+                if ((column >> bit) & ones).bit_count() > half:  # words with this bit set
                     value |= 1 << bit_index
                 bit_index += 1
     return f"{value:016x}"
