@@ -17,16 +17,19 @@ from __future__ import annotations
 import re
 
 from .measure import weight
-from .vocab import DECLARED_BODY, DECLARED_CLASSES, DECLARED_IDS
+from .vocab import DECLARED_BODY, DECLARED_CLASSES, DECLARED_IDS, trie_pattern
 
 MIN_PARAGRAPH = 30  # weight below which a paragraph does not vote
 # matched against lower-cased "class id" (case-insensitive regexes are several times slower)
-_POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|news|view|dic_area")
-_NEGATIVE = re.compile(
-    r"comment|related|recommend|sidebar|widget|footer|menu|nav|promo|share|social|popular|trending|"
-    r"sponsor|newsletter|subscribe|consent|cookie|privacy|gdpr|modal|popup|disclaimer"
-)
-_WEAK_NEGATIVE = re.compile(r"header|teaser|card|list|rail|ad-|ads|author|bio|tweet|twitter|instagram|embed|caption")
+# (written as prefix trees: a flat alternation of words is ~2.5x slower in Python's regex engine)
+_POSITIVE = re.compile(trie_pattern("article body content entry main post story text news view dic_area".split()))
+_NEGATIVE = re.compile(trie_pattern(
+    "comment related recommend sidebar widget footer menu nav promo share social popular trending "
+    "sponsor newsletter subscribe consent cookie privacy gdpr modal popup disclaimer".split()
+))
+_WEAK_NEGATIVE = re.compile(trie_pattern(
+    "header teaser card list rail ad- ads author bio tweet twitter instagram embed caption".split()
+))
 
 
 def _hint(node) -> float:

@@ -58,15 +58,37 @@ CHROME_WORDS = {
 }
 
 
+def trie_pattern(words) -> str:
+    """A regex matching exactly `words`, as a prefix tree: Python's regex engine tries
+    the branches of a flat alternation one by one at every position (~2.5x slower)."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
 def _pattern(words, tokens) -> str:
-    parts = [re.escape(w) for w in words]
+    parts = [trie_pattern(words)] if words else []
     if tokens:
         parts.append(r"(?:^|\s)(?:" + "|".join(re.escape(t) for t in tokens) + r")(?:\s|$)")
     return "|".join(parts)
 
 
 # one regex to find chrome, then one per reason to name it (both on lower-cased "class id")
-CHROME_ANY = re.compile("|".join(_pattern(w, t) for w, t in CHROME_WORDS.values()))
+CHROME_ANY = re.compile(_pattern(
+    [w for words, _ in CHROME_WORDS.values() for w in words], [t for _, tokens in CHROME_WORDS.values() for t in tokens]
+))
 CHROME_REASONS = tuple((reason, re.compile(_pattern(w, t))) for reason, (w, t) in CHROME_WORDS.items())
 
 
