@@ -608,13 +608,38 @@ class _JsonLd:
         return value
 
 
-def _json_ld(root) -> _JsonLd:
+def _read_script(ld: _JsonLd, script) -> None:
+    raw = script.text(deep=True)
+    if raw and len(raw) < 5_000_000:
+        for obj in _loads(raw):
+            ld.walk(obj)
+
+
+def _page_json_ld(tree) -> _JsonLd:
+    """The head's JSON-LD if it has an article node, else the whole page's (first 30 scripts).
+
+    One query: the head's scripts come first in document order, so the
+    whole-page reading continues from the head's instead of starting over
+    (the walk is sequential, so the state is the same as a fresh walk).
+    """
+    scripts = tree.css('script[type*="ld+json" i]')[:30]
     ld = _JsonLd()
-    for script in root.css('script[type*="ld+json" i]')[:30]:
-        raw = script.text(deep=True)
-        if raw and len(raw) < 5_000_000:
-            for obj in _loads(raw):
-                ld.walk(obj)
+    head = tree.head
+    i = 0
+    if head is not None:
+        top = head.mem_id
+        for script in scripts:
+            up = script.parent
+            while up is not None and up.mem_id != top:
+                up = up.parent
+            if up is None:  # the first script outside the head: the rest are outside too
+                break
+            _read_script(ld, script)
+            i += 1
+        if ld.article is not None:
+            return ld
+    for script in scripts[i:]:
+        _read_script(ld, script)
     return ld
 
 
@@ -820,9 +845,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
     url = url if isinstance(url, str) else None
     # JSON-LD: the head first (most sites put it there), the whole page only if that has no article
     head = tree.head
-    ld = _json_ld(head) if head is not None else None
-    if ld is None or ld.article is None:
-        ld = _json_ld(tree)
+    ld = _page_json_ld(tree)
     art = ld.article or {}
     meta = _meta_map(tree)
 
