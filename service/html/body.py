@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .measure import weight
+from .tags import tag_id, tag_ids
 from .vocab import DECLARED_BODY, DECLARED_CLASSES, DECLARED_IDS, trie_pattern
 
 MIN_PARAGRAPH = 30  # weight below which a paragraph does not vote
@@ -98,16 +99,16 @@ NOT_A_BODY = frozenset(
 )
 
 
-def _credit(ev: _Evidence, node, s: float) -> None:
-    k = node.mem_id
-    ev.direct[k] = ev.direct.get(k, 0.0) + s
-    if k not in ev.nodes:
-        ev.nodes[k] = node
+NOT_A_BODY_IDS = tag_ids(NOT_A_BODY)
+_P_IDS = tag_ids(("p", "pre"))
+_A_ID = tag_id("a")
+_BR_ID = tag_id("br")
 
 
 def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
+    """Credit a paragraph's weight to its holder and, halved, to the holder's parent."""
     hops = 0
-    while holder.tag in NOT_A_BODY and hops < 4:  # quotes, lists and tables are parts of a body
+    while holder.tag_id in NOT_A_BODY_IDS and hops < 4:  # quotes, lists and tables are parts of a body
         parent = holder.parent
         if parent is None:
             break
@@ -117,10 +118,17 @@ def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
         w *= 0.3  # a truncated excerpt: a teaser for another page
     commas = text.count(",") if text.isascii() else text.count(",") + text.count("，") + text.count("、")
     s = w + 10 * min(commas, 10)
-    _credit(ev, holder, s)
+    direct, nodes = ev.direct, ev.nodes
+    k = holder.mem_id
+    direct[k] = direct.get(k, 0.0) + s
+    if k not in nodes:
+        nodes[k] = holder
     gp = holder.parent
     if gp is not None:
-        _credit(ev, gp, s / 2)
+        k = gp.mem_id
+        direct[k] = direct.get(k, 0.0) + s / 2
+        if k not in nodes:
+            nodes[k] = gp
     return w
 
 
@@ -146,19 +154,20 @@ def score_paragraphs(root) -> _Evidence:
     """
     ev = _Evidence()
     paragraphs, brs, links = [], [], {}
+    p_ids = _P_IDS
     for node in root.css(_ALL):
-        tag = node.tag
-        if tag == "p" or tag == "pre":
+        tid = node.tag_id  # an int: cheaper than the `tag` string
+        if tid in p_ids:
             paragraphs.append(node)
-        elif tag == "a":
+        elif tid == _A_ID:
             up, hops = node.parent, 0
             while up is not None and hops < 6:
-                if up.tag == "p" or up.tag == "pre":
+                if up.tag_id in p_ids:
                     k = up.mem_id
                     links[k] = links.get(k, 0) + len(node.text())
                     break
                 up, hops = up.parent, hops + 1
-        elif tag == "br":
+        elif tid == _BR_ID:
             brs.append(node)
     for p in paragraphs:
         text = p.text()
@@ -181,7 +190,7 @@ def score_paragraphs(root) -> _Evidence:
         if holder is None:
             continue
         h = holder.mem_id
-        if h in seen or holder.tag in ("p", "pre"):
+        if h in seen or holder.tag_id in p_ids:
             continue
         seen.add(h)
         text = holder.text(deep=False)

@@ -17,7 +17,16 @@ def tag_id(name: str) -> int:
     if name in ("html", "head", "body"):
         tree = LexborHTMLParser("<p>")
         return {"html": tree.root, "head": tree.head, "body": tree.body}[name].tag_id
-    return LexborHTMLParser(f"<div><{name}></{name}></div>").css_first(name).tag_id
+    for doc in (  # table parts only parse inside a table, options inside a select
+        f"<div><{name}></{name}></div>",
+        "<table><caption></caption><colgroup><col></colgroup><thead><tr><th></th></tr></thead>"
+        "<tbody><tr><td></td></tr></tbody><tfoot></tfoot></table>",
+        f"<select><{name}></{name}></select>",
+    ):
+        node = LexborHTMLParser(doc).css_first(name)
+        if node is not None:
+            return node.tag_id
+    raise ValueError(f"no Lexbor tag id found for {name!r}")
 
 
 def tag_ids(names) -> frozenset[int]:
