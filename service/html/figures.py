@@ -64,16 +64,19 @@ def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
         if node.css_first("img, figure") is None:
             continue
         # a wrapper misnamed "photo" holds text, not a figure; a figure inside a figure goes with it
-        figs = [f for f in node.css(FIGURES) if f.mem_id != node.mem_id and len(f.text()) <= 4 * MAX_CAPTION]
+        # (css() of a selector list returns an element once per selector it matches: one entry per
+        # element, or the second copy would be read after the first was decomposed)
+        found = {f.mem_id: f for f in node.css(FIGURES)}
+        figs = [f for k, f in found.items() if k != node.mem_id and len(f.text()) <= 4 * MAX_CAPTION]
         for fig in outermost(figs):
             own = fig.mem_id
             credit = None
-            credits = [c for c in fig.css(CREDITS) if c.mem_id != own]  # css() includes the figure itself
+            credits = [c for k, c in {c.mem_id: c for c in fig.css(CREDITS)}.items() if k != own]  # css() includes the figure itself
             for c in outermost(credits):
                 credit = squash(c.text()) or credit
                 c.decompose()
             caption = None
-            captions = [c for c in fig.css(CAPTIONS) if c.mem_id != own]
+            captions = [c for k, c in {c.mem_id: c for c in fig.css(CAPTIONS)}.items() if k != own]
             for c in outermost(captions):
                 caption = squash(c.text()) or caption
                 c.decompose()
