@@ -63,7 +63,8 @@ def strip_chrome(nodes: list, stats, reasons=None) -> None:
     for node in nodes:
         own = node.mem_id
         doomed = []
-        for el in node.css("[class], [id]"):  # Lexbor's css() includes the node itself
+        # css() includes the node itself, and returns an element with both a class and an id twice
+        for el in {el.mem_id: el for el in node.css("[class], [id]")}.values():
             if el.tag in _NEVER_CHROME_ALONE:
                 continue
             attrs = el.attributes

@@ -119,7 +119,9 @@ def _decompose_guarded(root, selector, share: float, stats: Stats, reason: str, 
     own = root.mem_id
     doomed = []
     silent = set()
-    for el in root.css(selector) if isinstance(selector, str) else selector:  # css() includes `root` itself
+    # css() includes `root` itself, and returns an element once per selector of a list it matches
+    found = {el.mem_id: el for el in root.css(selector)}.values() if isinstance(selector, str) else selector
+    for el in found:
         tag = el.tag
         if el.mem_id == own or tag in ("html", "body"):
             continue
