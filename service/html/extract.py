@@ -225,7 +225,7 @@ def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None
             for sel in getattr(rule, "body", ()) or ():
                 found = root.css(sel)
                 if found:
-                    nodes = outermost(found)
+                    nodes = outermost(list({n.mem_id: n for n in found}.values()))  # one entry per element
                     how = "rule"
                     break
         except Exception:  # a selector Lexbor rejects (SelectolaxError): the rule is unusable, the page is not
