@@ -13,9 +13,13 @@ import re
 _CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+# every range of _CJK lies inside this one; a single-range class is searched ~10x faster
+_MAYBE_CJK = re.compile("[\u1100-\uffff]")
+
+
 def weight(text: str) -> int:
     """Length of `text` with CJK characters counted twice."""
-    if text.isascii():
+    if text.isascii() or _MAYBE_CJK.search(text) is None:  # curly quotes and dashes alone: no CJK
         return len(text)
     return len(text) + len(_CJK.findall(text))
 
