@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .body import outermost
 from .measure import squash, weight
-from .tags import elements_with_tags, holders, tag_ids
+from .tags import holders, tag_id, tag_ids
 from .vocab import chrome_reason
 
 INLINE = frozenset(
@@ -213,16 +213,21 @@ class _Walker:
 _BLOCK_TAGS = LEAF | frozenset(HEADINGS) | {"li"}
 
 
-def _links_by_block(node) -> dict[int, int]:
-    """Characters of link text per enclosing block element, from one query."""
+_BLOCK_TAG_IDS = tag_ids(_BLOCK_TAGS)
+_A_ID = tag_id("a")
+_BR_ID = tag_id("br")
+
+
+def _links_by_block(anchors) -> dict[int, int]:
+    """Characters of link text per enclosing block element."""
     out: dict[int, int] = {}
-    for a in node.css("a"):
+    for a in anchors:
         n = len(a.text())
         if not n:
             continue
         up, hops = a.parent, 0
         while up is not None and hops < 8:
-            if up.tag in _BLOCK_TAGS:
+            if up.tag_id in _BLOCK_TAG_IDS:
                 k = up.mem_id
                 out[k] = out.get(k, 0) + n
                 break
@@ -230,14 +235,29 @@ def _links_by_block(node) -> dict[int, int]:
     return out
 
 
+def _scan(node) -> tuple[list, list, list]:
+    """Block elements, <br>s and links under `node` (and `node`), from one `*` query."""
+    blockish, brs, anchors = [], [], []
+    for el in node.css("*"):
+        tid = el.tag_id
+        if tid in BLOCKISH_IDS:
+            blockish.append(el)
+        elif tid == _BR_ID:
+            brs.append(el)
+        elif tid == _A_ID:
+            anchors.append(el)
+    return blockish, brs, anchors
+
+
 def read_blocks(nodes: list) -> list[RawBlock]:
     """Typed raw blocks of `nodes` in document order (at most MAX_BLOCKS)."""
     w = _Walker()
     try:
         for node in nodes:
-            w.has_block = holders(elements_with_tags(node, BLOCKISH_IDS), node)  # = node.css(HAS_BLOCK)
-            w.has_br = holders(node.css("br"), node)  # = node.css(":has(br)")
-            w.links = _links_by_block(node)
+            blockish, brs, anchors = _scan(node)
+            w.has_block = holders(blockish, node)  # = node.css(HAS_BLOCK)
+            w.has_br = holders(brs, node)  # = node.css(":has(br)")
+            w.links = _links_by_block(anchors)
             if node.tag in HEADINGS:
                 w.leaf(node, "heading", HEADINGS[node.tag])
             elif node.mem_id in w.has_block or node.mem_id in w.has_br or node.tag not in LEAF:
