@@ -63,12 +63,13 @@ class _Evidence:
     quadratic on large pages.
     """
 
-    __slots__ = ("direct", "nodes", "units", "br_units", "_totals")
+    __slots__ = ("direct", "nodes", "units", "unit_parents", "br_units", "_totals")
 
     def __init__(self):
         self.direct: dict[int, float] = {}  # mem_id -> vote
         self.nodes: dict[int, object] = {}  # mem_id -> node, for every voted element
         self.units: dict[int, float] = {}  # p/pre mem_id -> weight
+        self.unit_parents: dict[int, int] = {}  # p/pre mem_id -> its parent's mem_id
         self.br_units: dict[int, float] = {}  # mem_id of an element holding <br>-separated text -> weight
         self._totals: dict[int, float] = {}
 
@@ -184,6 +185,7 @@ def score_paragraphs(root) -> _Evidence:
         if holder is None:
             continue
         ev.units[key] = _vote(ev, holder, text, w)
+        ev.unit_parents[key] = holder.mem_id
     seen: set[int] = set()
     for br in brs:
         holder = br.parent
@@ -239,6 +241,25 @@ def _context(node) -> tuple[bool, list]:
     return excluded, ancestors
 
 
+def _inner_bound(ev: _Evidence, best_key: int, best_total: float) -> float:
+    """An upper bound on the paragraph weight of any element strictly inside the top element.
+
+    A paragraph whose parent is the top element is inside no other descendant
+    but itself, so a descendant holds either one such paragraph or only the
+    rest. When this bound is below the declared-container threshold, the
+    query for declared containers inside the top element cannot change the
+    result and is skipped (it costs about as much as the whole vote).
+    """
+    direct = biggest = 0.0
+    parents = ev.unit_parents
+    for key, w in ev.units.items():
+        if parents[key] == best_key:
+            direct += w
+            if w > biggest:
+                biggest = w
+    return max(biggest, best_total - direct - ev.br_units.get(best_key, 0.0))
+
+
 def find_body(root) -> tuple[list, str]:
     """The element(s) holding the article, in document order, and how they were found."""
     ev = score_paragraphs(root)
@@ -280,9 +301,10 @@ def find_body(root) -> tuple[list, str]:
     # (when the vote is weak, say paragraphs are <div>s, a declared container anywhere)
     declared = None
     scope = best if best_total >= WEAK_VOTE else root
-    for cand in [a for a in ancestors if _declares_body(a)] + [
-        d for d in scope.css(_DECLARED)[:MAX_DECLARED] if d.mem_id != best_key
-    ]:
+    inside = []
+    if scope is root or _inner_bound(ev, best_key, best_total) >= max(0.7 * best_total, MIN_PARAGRAPH * 3) - 1e-6:
+        inside = [d for d in scope.css(_DECLARED)[:MAX_DECLARED] if d.mem_id != best_key]
+    for cand in [a for a in ancestors if _declares_body(a)] + inside:
         t = total(cand)
         if t >= 0.7 * best_total and t >= MIN_PARAGRAPH * 3:
             if declared is None or t < declared[1]:

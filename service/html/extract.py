@@ -64,12 +64,16 @@ _TAIL = re.compile(  # matched against lower-cased text
 )
 
 
+# every branch of _TAIL contains one of these: a block without any cannot match it
+_TAIL_WORDS = ("all rights reserved", "copyright")
+_TAIL_WORDS_KO = _TAIL_WORDS + ("무단", "재배포", "기사제보", "기자", "특파원")
+
+
 def _tail(text: str) -> bool:
-    """`_TAIL` matches; ASCII text can only match its two English phrases, so look for those first."""
-    if text.isascii():
-        low = text.lower()
-        return ("all rights reserved" in low or "copyright" in low) and _TAIL.search(low) is not None
-    return _TAIL.search(text.lower()) is not None
+    """`_TAIL` matches (its words are looked for first: a substring test is far cheaper than the search)."""
+    low = text.lower()
+    words = _TAIL_WORDS if text.isascii() else _TAIL_WORDS_KO
+    return any(w in low for w in words) and _TAIL.search(low) is not None
 
 
 def _rule(url):
