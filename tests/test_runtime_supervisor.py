@@ -53,8 +53,10 @@ class Running:
 
     async def __aexit__(self, *exc):
         self.worker.stop()
-        await asyncio.wait_for(asyncio.shield(self.task), 20)
-        await self.worker.close(kill=True)
+        try:
+            await asyncio.wait_for(asyncio.shield(self.task), 20)
+        finally:
+            await self.worker.close(kill=True)
 
 
 async def wait_until(cond, timeout=20.0, interval=0.05):
@@ -225,8 +227,9 @@ async def test_a_second_publish_of_an_acked_entry_is_skipped(ar, names, redis_ur
 async def test_two_workers_share_the_group_each_entry_once(ar, names, redis_url):
     c1 = make_cfg(names, consumer="w1", pool_size=1)
     c2 = make_cfg(names, consumer="w2", pool_size=1)
-    ids = [(await ar.xadd(c1.input_stream, {"text": f"t{i}\n!sleep 0.02\nbody"})).decode() for i in range(40)]
     async with Running(c1, redis_url) as a, Running(c2, redis_url) as b:
+        # both instances are reading before the pages arrive
+        ids = [(await ar.xadd(c1.input_stream, {"text": f"t{i}\n!sleep 0.05\nbody"})).decode() for i in range(40)]
         await wait_until(lambda: a.worker.published + b.worker.published == 40)
         assert a.worker.published > 0 and b.worker.published > 0
     got = [f[b"source_id"].decode() for _i, f in await ar.xrange(c1.articles_stream)]
@@ -235,23 +238,25 @@ async def test_two_workers_share_the_group_each_entry_once(ar, names, redis_url)
 
 async def test_stop_drains_in_flight_entries_and_readiness_goes_false(ar, names, redis_url):
     cfg = make_cfg(names, max_in_flight=6, pool_size=2)  # 1 entry per batch, 2 processes
-    for i in range(10):
-        await ar.xadd(cfg.input_stream, {"text": f"t{i}\n!sleep 0.4\nbody"})
     run = Running(cfg, redis_url)
-    await run.__aenter__()
+    await run.__aenter__()  # both processes up and reading before the pages arrive
+    for i in range(12):
+        await ar.xadd(cfg.input_stream, {"text": f"t{i}\n!sleep 0.4\nbody"})
 
     async def four_pending():
         return run.worker.ready and (await ar.xpending(cfg.input_stream, cfg.group))["pending"] >= 4
 
-    await wait_until(four_pending)
-    run.worker.stop()
-    assert not run.worker.ready
-    await asyncio.wait_for(run.task, 10)
-    assert run.worker.inflight == 0
-    done = await ar.xlen(cfg.articles_stream)
-    assert 4 <= done < 10  # the in-flight ones finished; reading had stopped
-    assert (await ar.xpending(cfg.input_stream, cfg.group))["pending"] == 0
-    await run.worker.close()
+    try:
+        await wait_until(four_pending)
+        run.worker.stop()
+        assert not run.worker.ready
+        await asyncio.wait_for(run.task, 10)
+        assert run.worker.inflight == 0
+        done = await ar.xlen(cfg.articles_stream)
+        assert 4 <= done < 12  # the in-flight ones finished; reading had stopped
+        assert (await ar.xpending(cfg.input_stream, cfg.group))["pending"] == 0
+    finally:
+        await run.worker.close(kill=True)
 
 
 async def test_redis_outage_readiness_false_then_resumes_without_loss(redis_server, names):

@@ -358,8 +358,21 @@ class Consumer:
             except TRANSIENT as e:
                 self._redis(False, "publish", e)
             except ResponseError as e:
+                if "NOGROUP" in str(e):
+                    # The group (or the stream) is gone, and with it these entries'
+                    # pending state: nothing can be acked. Drop the results; if the
+                    # entries still exist they are delivered again to the new group.
+                    log.error("consumer group gone; batch not published", extra={"entries": len(batch)})
+                    self.group_ok = False
+                    self.ev.inc("redis_errors", ("publish",))
+                    return
                 self._redis(False, "publish", e)
                 log.error("publish failed", extra={"error": str(e), "entries": len(batch)})
+            if self.stop.is_set() and backoff >= 6:
+                # Stopping and Redis still failing (~6 s): give up; the entries stay
+                # pending and are re-read or claimed later, so nothing is lost.
+                log.error("stopping with an unpublished batch; it stays pending", extra={"entries": len(batch)})
+                return
             time.sleep(min(5.0, 0.1 * (2**backoff)) * (0.5 + random.random() / 2))
             backoff += 1
         self._redis(True)
@@ -385,15 +398,35 @@ class Consumer:
         self.ev.state(last_processed=now)
 
 
+class _Stop:
+    """Stop when the supervisor says so, or on SIGTERM."""
+
+    def __init__(self, event):
+        self.event = event
+        self.flag = False
+
+    def is_set(self) -> bool:
+        return self.flag or self.event.is_set()
+
+
 def consumer_main(cfg, index: int, redis_url: str, profiles, stop, conn, batch: int, log_level: str) -> None:
     """Entry point of a pipeline process."""
     from . import logging as winnow_logging
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop (via `stop`)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # Ctrl-C reaches the whole process group: the parent decides (via `stop`).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A SIGTERM sent to this process (or its group) drains it like `stop`; a second one ends it now.
+    local = _Stop(stop)
+
+    def on_term(_sig, _frame):
+        if local.flag:
+            os._exit(143)
+        local.flag = True
+
+    signal.signal(signal.SIGTERM, on_term)
     winnow_logging.setup(log_level)
     _init(cfg.pipeline, profiles)
-    c = Consumer(cfg, index, redis_url, stop, conn, batch)
+    c = Consumer(cfg, index, redis_url, local, conn, batch)
     c.ev.state(started=True)
     c.ev.flush()
     c.run()
