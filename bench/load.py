@@ -267,7 +267,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", type=int, default=600, help="pages per saturation run (default 600)")
     ap.add_argument("--rate-pages", type=int, default=300, help="pages in the fixed-rate run (default 300)")
-    ap.add_argument("--rate-fraction", type=float, default=0.5, help="fixed arrival rate as a fraction of 2-process saturation")
+    ap.add_argument("--rate-fraction", type=float, default=0.3,
+                    help="fixed arrival rate as a fraction of 2-process saturation (default 0.3: the producer shares the machine)")
     ap.add_argument("--pages", default=os.path.join(SHARED, "datasets", "scrapinghub", "html"))
     ap.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
     ap.add_argument("--repeat", type=int, default=1, help="saturation runs per pool size (median reported)")
