@@ -45,7 +45,7 @@ def clean(
         text, encoding, utf8 = page, None, None
     else:
         raise UnprocessablePage("invalid", f"page must be str or bytes, not {type(page).__name__}")
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): that copies the whole page)
         raise UnprocessablePage("empty", "page is empty")
 
     kind = kind or detect_kind(text)
@@ -62,6 +62,7 @@ def clean(
     article.url = url
     article.encoding = encoding
     article.stats.input_chars = len(text)
-    article.stats.kept_chars = len(article.text)
-    article.fingerprint = fingerprint(article.text) if article.blocks else None
+    body = article.text  # a property that joins the blocks: build it once
+    article.stats.kept_chars = len(body)
+    article.fingerprint = fingerprint(body) if article.blocks else None
     return article
