@@ -1,18 +1,16 @@
-"""The process pool that runs the pure pipeline, so one instance uses every core.
+"""Running the pure pipeline in other processes: the per-page task and a small pool.
 
-The parent (asyncio) process only moves bytes; each pool process imports the
-pipeline once, receives the topic profiles once at start, and per page returns
-a small picklable value: the article already serialised to JSON (so the parent
-does no per-page CPU work beyond Redis I/O), the label and score, and the time
-the pipeline took. `UnprocessablePage` comes back as a value (a verdict, not a
-crash); any other exception comes back as `PipelineCrash`, and a pool process
-that dies fails the pages it held with `BrokenProcessPool` and is replaced.
+`run_page` is what every pipeline process runs per page (the stream consumers
+in consumer.py call it directly): the pipeline, then the article serialised to
+JSON bytes, so the result is a small picklable value. `UnprocessablePage` comes
+back as `Rejected` (a verdict, not a crash); anything else raises.
 
-Why not concurrent.futures.ProcessPoolExecutor: measured here, its feeder and
-manager threads (and their GIL hand-offs) cost the parent ~0.65 ms of CPU per
-page, a tenth of the pipeline itself, which the parent then takes from the
-cores the pipeline needs. This pool talks to each process over two plain pipes
-driven by the event loop: one length-prefixed pickle each way, no threads.
+`Pool` serves POST /v1/clean, so a large request never blocks the event loop:
+processes fed over two plain pipes each (length-prefixed pickles), driven by
+the event loop with no helper threads (concurrent.futures' feeder and manager
+threads cost ~0.65 ms of parent CPU per page when it carried the stream
+traffic). A dead process fails its requests with `BrokenProcessPool` and is
+replaced; any other pipeline exception comes back as `PipelineCrash`.
 """
 
 from __future__ import annotations
