@@ -2,12 +2,14 @@
 
 This is what the stream worker runs in its process pool and what `POST
 /v1/clean` answers with. Pure and deterministic: same page and profiles in,
-same result out.
+same result out. The shell may pass a `clock` (time.perf_counter) to learn how
+long each stage took; the article, label and score never depend on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .article import Article
 from .clean import clean
@@ -20,19 +22,30 @@ class Result:
     article: Article
     label: str
     score: float
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds, only with a clock
 
 
-def process(page: str | bytes, *, url: str | None = None, kind: str | None = None, profiles=None) -> Result:
+def process(
+    page: str | bytes,
+    *,
+    url: str | None = None,
+    kind: str | None = None,
+    profiles=None,
+    clock: Callable[[], float] | None = None,
+) -> Result:
     """Clean `page` and classify it against `profiles` (a sequence of topic profiles).
 
     With no profiles (an empty sequence) every article counts as relevant with
     score 1.0: winnow then only cleans. `None` means the default profile.
     Raises `UnprocessablePage` for unusable input.
     """
+    t0 = clock() if clock else 0.0
     article = clean(page, url=url, kind=kind)
+    t1 = clock() if clock else 0.0
     if profiles is not None and len(profiles) == 0:
-        return Result(article, "relevant", 1.0)
+        return Result(article, "relevant", 1.0, {"extract": t1 - t0} if clock else {})
     from .topic import apply_relevance
 
     label, score = apply_relevance(article, profiles)
-    return Result(article, label, score)
+    timings = {"extract": t1 - t0, "relevance": clock() - t1} if clock else {}
+    return Result(article, label, score, timings)

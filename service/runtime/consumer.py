@@ -391,6 +391,8 @@ class Consumer:
                 log.info("dead letter", extra={"entry_id": p.entry_id, "reason": p.reason})
             elif p.done is not None:
                 d = p.done
+                for stage, seconds in d.stages.items():
+                    self.ev.observe("stage_seconds", (stage,), seconds)
                 self.ev.observe("relevance_score", (), d.score)
                 self.ev.observe("removed_chars", (), max(0, d.input_chars - d.kept_chars))
                 for reason, n in d.removed.items():

@@ -12,6 +12,7 @@ import platform
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, PlatformCollector, ProcessCollector
 
+from ..errors import REASONS
 from .children import ChildProcessCollector
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
@@ -20,7 +21,10 @@ SCORE_BUCKETS = tuple(round(i / 10, 1) for i in range(1, 11))
 CHAR_BUCKETS = (0, 100, 300, 1000, 3000, 10000, 30000, 100000, 300000, 1000000)
 
 OUTCOMES = ("relevant", "offtopic", "dead")
-STAGES = ("decode", "extract", "relevance", "process", "publish")
+DEAD_REASONS = tuple(REASONS) + ("invalid_entry", "crash")  # clean()'s reasons, then the runtime's
+REDIS_OPS = ("read", "publish", "ping")
+# extract and relevance come from the pipeline; process is both (in the pool process); publish is the MULTI/EXEC
+STAGES = ("extract", "relevance", "process", "publish")
 
 
 class Metrics:
@@ -66,6 +70,12 @@ class Metrics:
         self.redis_errors = Counter(
             "winnow_redis_errors_total", "Failed Redis operations, by operation.", ["op"], registry=r
         )
+        # Known label values start at 0, so the first dead letter or Redis error is an
+        # increase() that dashboards and alerts can see (a series born at 1 is not).
+        for reason in DEAD_REASONS:
+            self.dead_letters.labels(reason)
+        for op in REDIS_OPS:
+            self.redis_errors.labels(op)
         self.relevance_score = Histogram(
             "winnow_relevance_score", "Relevance score of processed articles.", buckets=SCORE_BUCKETS, registry=r
         )

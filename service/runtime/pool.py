@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import orjson
 import multiprocessing
 import time
@@ -32,6 +33,7 @@ from ..errors import UnprocessablePage
 # Set once per pool process by _init (never in the parent).
 _FN = None
 _PROFILES = None
+_CLOCK_KW: dict = {}  # {"clock": time.perf_counter} when the pipeline reports stage timings
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class Done:
     input_chars: int
     kept_chars: int
     removed: dict
+    stages: dict  # stage -> seconds, as the pipeline reported them (may be empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +87,14 @@ class PipelineCrash(Exception):
 
 
 def _init(spec: str, profiles) -> None:
-    global _FN, _PROFILES
+    global _FN, _PROFILES, _CLOCK_KW
     _FN = load_callable(spec)
     _PROFILES = profiles
+    try:
+        takes_clock = "clock" in inspect.signature(_FN).parameters
+    except (TypeError, ValueError):
+        takes_clock = False
+    _CLOCK_KW = {"clock": time.perf_counter} if takes_clock else {}
 
 
 HEADER = struct.Struct("!Q")
@@ -155,7 +163,7 @@ def run_page(page, url, kind):
     """Pool task: one page through the pipeline. Runs in a pool process."""
     t0 = time.perf_counter()
     try:
-        result = _FN(page, url=url, kind=kind, profiles=_PROFILES)
+        result = _FN(page, url=url, kind=kind, profiles=_PROFILES, **_CLOCK_KW)
     except UnprocessablePage as e:
         return Rejected(e.reason, e.message, time.perf_counter() - t0)
     seconds = time.perf_counter() - t0
@@ -169,6 +177,7 @@ def run_page(page, url, kind):
         stats.input_chars,
         stats.kept_chars,
         dict(stats.removed),
+        dict(getattr(result, "timings", None) or {}),
     )
 
 
