@@ -618,29 +618,27 @@ def _read_script(ld: _JsonLd, script) -> None:
 def _page_json_ld(tree) -> _JsonLd:
     """The head's JSON-LD if it has an article node, else the whole page's (first 30 scripts).
 
-    One query: the head's scripts come first in document order, so the
-    whole-page reading continues from the head's instead of starting over
-    (the walk is sequential, so the state is the same as a fresh walk).
+    The head is queried first: a whole-page query costs ~25x a head query, and
+    about half the pages declare their article in the head. Otherwise the
+    whole page's scripts are read, continuing after the head's (those come
+    first in document order, and the walk is sequential, so the state is the
+    same as a fresh walk over all of them).
     """
-    scripts = tree.css('script[type*="ld+json" i]')[:30]
     ld = _JsonLd()
     head = tree.head
     i = 0
     if head is not None:
-        top = head.mem_id
-        for script in scripts:
-            up = script.parent
-            while up is not None and up.mem_id != top:
-                up = up.parent
-            if up is None:  # the first script outside the head: the rest are outside too
-                break
+        for script in head.css(_LD_SCRIPT)[:30]:
             _read_script(ld, script)
             i += 1
         if ld.article is not None:
             return ld
-    for script in scripts[i:]:
+    for script in tree.css(_LD_SCRIPT)[i:30]:
         _read_script(ld, script)
     return ld
+
+
+_LD_SCRIPT = 'script[type*="ld+json" i]'
 
 
 def _has_text(node: dict) -> bool:
