@@ -61,6 +61,10 @@ def features(text: str) -> set[str]:
     return set(islice(filterfalse(_SKIP.__contains__, words), LEAD_WORDS))
 
 
+# bit b of every byte of an integer of up to LEAD_WORDS bytes (ANDing is one big-int operation; shifting first was two)
+_BIT_MASKS = tuple(int.from_bytes(bytes([1 << b]) * LEAD_WORDS, "little") for b in range(8))
+
+
 def fingerprint(text: str) -> str:
     """The SimHash of `text` as 16 hex digits ("0" * 16 for text without words)."""
     feats = features(text)
@@ -71,19 +75,13 @@ def fingerprint(text: str) -> str:
     fmt = f"<{n}I"
     low = struct.pack(fmt, *map(crc32, joined.split(b" ")))  # bits 0-31 of every word, little-endian
     high = struct.pack(fmt, *map(crc32, joined.translate(_PERMUTE).split(_PERMUTED_SPACE)))  # bits 32-63
-    half = n / 2
-    ones = int.from_bytes(b"\x01" * n, "little")  # bit 0 of every byte
-    value = 0
-    bit_index = 0
-    for packed in (low, high):
-        for byte_index in range(4):
-            # byte `byte_index` of every word's 32 bits, as one integer with a byte per word
-            column = int.from_bytes(packed[byte_index::4], "little")
-            for bit in range(8):
-                if ((column >> bit) & ones).bit_count() > half:  # words with this bit set
-                    value |= 1 << bit_index
-                bit_index += 1
-    return f"{value:016x}"
+    half = n // 2  # (a count exceeds n/2 exactly when it exceeds n//2)
+    # byte `i` of every word's 32 bits, as one integer with a byte per word: columns for bits 0-7, 8-15, ...
+    columns = [int.from_bytes(packed[i::4], "little") for packed in (low, high) for i in range(4)]
+    # bit j is set when more than half the words have it (bit 0 last in the string)
+    bits = ["1" if (column & mask).bit_count() > half else "0" for column in columns for mask in _BIT_MASKS]
+    bits.reverse()
+    return f"{int(''.join(bits), 2):016x}"
 
 
 def distance(a: str, b: str) -> int:
