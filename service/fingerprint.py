@@ -48,13 +48,29 @@ _PERMUTE = bytes(sorted(range(256), key=lambda v: blake2b(bytes([v]), digest_siz
 _PERMUTED_SPACE = _PERMUTE[0x20:0x21]  # words are joined by spaces (they never contain one)
 
 
+# UTF-8 lead bytes of U+3000-U+FFFF: text whose encoding has none holds no Han or kana
+_LEAD_BYTES_3000_FFFF = tuple(bytes([b]) for b in range(0xE3, 0xF0))
+
+
+def _maybe_han_kana(text: str) -> bool:
+    """False only if `text` has no character in U+3040-U+FAFF.
+
+    Checked on the UTF-8 bytes with memchr (encoding plus 13 byte searches cost
+    about half of one regex pass over the text, which is kept for the rest).
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if not any(b in data for b in _LEAD_BYTES_3000_FFFF):
+        return False
+    return _MAYBE_HAN_KANA_RE.search(text) is not None  # one range: ~10x faster than the exact classes
+
+
 def features(text: str) -> set[str]:
     """The distinct content words among the first LEAD_WORDS of `text` (case-folded)."""
     head = text[: LEAD_WORDS * 16]
     if head.isascii():  # no Han/kana and no ’; lower() is casefold() for ASCII
         return set(islice(filterfalse(_SKIP.__contains__, _stripped(head.lower().split())), LEAD_WORDS))
     head = head.casefold().replace("’", "'")
-    if _MAYBE_HAN_KANA_RE.search(head) and _HAN_KANA_RE.search(head):  # one range first: ~10x faster
+    if _maybe_han_kana(head) and _HAN_KANA_RE.search(head):
         words = _WORD_RE.findall(head)  # Han/kana are not space-separated: character pairs
     else:
         words = _stripped(head.split())  # C-level; much faster than a regex here ("" is in _SKIP)
