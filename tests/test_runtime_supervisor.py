@@ -237,7 +237,9 @@ async def test_two_workers_share_the_group_each_entry_once(ar, names, redis_url)
 
 
 async def test_stop_drains_in_flight_entries_and_readiness_goes_false(ar, names, redis_url):
-    cfg = make_cfg(names, max_in_flight=6, pool_size=2)  # 1 entry per batch, 2 processes
+    # Claiming is not under test here: with claims after 300 ms, the other process took
+    # over entries still sleeping 400 ms, and the pending count never reached 4 (seen in CI).
+    cfg = make_cfg(names, max_in_flight=6, pool_size=2, claim_min_idle_ms=30_000)  # 1 entry per batch, 2 processes
     run = Running(cfg, redis_url)
     await run.__aenter__()  # both processes up and reading before the pages arrive
     for i in range(12):
