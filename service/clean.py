@@ -20,6 +20,7 @@ def clean(
     url: str | None = None,
     kind: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    rules=None,
 ) -> Article:
     """Turn one scraped page into a clean Article.
 
@@ -52,7 +53,7 @@ def clean(
     if kind == "html":
         from .html.extract import extract_html
 
-        article = extract_html(text, url=url, utf8=utf8)
+        article = extract_html(text, url=url, utf8=utf8, rules=rules)
     else:
         from .text.extract import extract_text
 

@@ -31,16 +31,19 @@ def process(
     url: str | None = None,
     kind: str | None = None,
     profiles=None,
+    rules=None,
     clock: Callable[[], float] | None = None,
 ) -> Result:
     """Clean `page` and classify it against `profiles` (a sequence of topic profiles).
 
     With no profiles (an empty sequence) every article counts as relevant with
     score 1.0: winnow then only cleans. `None` means the default profile.
+    `rules` is a `service.rules.RuleSet` (shipped plus user site rules); None
+    means the shipped rules.
     Raises `UnprocessablePage` for unusable input.
     """
     t0 = clock() if clock else 0.0
-    article = clean(page, url=url, kind=kind)
+    article = clean(page, url=url, kind=kind, rules=rules)
     t1 = clock() if clock else 0.0
     if profiles is not None and len(profiles) == 0:
         return Result(article, "relevant", 1.0, {"extract": t1 - t0} if clock else {})

@@ -27,6 +27,10 @@ def register(subparsers) -> None:
     p.add_argument("--url", help="the page's URL, if known (helps metadata and per-site rules)")
     p.add_argument("--kind", choices=("html", "text"), help="what the page is (default: detect)")
     p.add_argument("--format", choices=FORMATS, default="json", help="output format (default: json)")
+    p.add_argument(
+        "--rules", action="append", metavar="PATH", default=[],
+        help="site-rule file or directory (TOML, docs/rules.md) on top of the shipped rules; repeatable",
+    )
     p.set_defaults(func=run)
 
 
@@ -62,13 +66,20 @@ def run(args: argparse.Namespace) -> int:
     from .. import clean
     from ..errors import UnprocessablePage
 
+    from ..rules import RuleError, load_rules
+
+    try:
+        rules = load_rules(args.rules) if args.rules else None
+    except RuleError as e:
+        print(f"winnow clean: {e}", file=sys.stderr)
+        return 2
     try:
         raw = _read(args.path)
     except OSError as e:
         print(f"winnow clean: cannot read {args.path}: {e.strerror or e}", file=sys.stderr)
         return 2
     try:
-        article = clean(raw, url=args.url, kind=args.kind)
+        article = clean(raw, url=args.url, kind=args.kind, rules=rules)
     except UnprocessablePage as e:
         print(f"winnow clean: {e.reason}: {e.message}", file=sys.stderr)
         return 2

@@ -32,9 +32,13 @@ def _run(args) -> int:
     from service.runtime.app import main
     from service.runtime.config import Config, ConfigError
 
+    from service.runtime.pool import load_profiles, load_rules
+
     try:
         cfg = Config.from_env()
-    except ConfigError as e:
+        load_rules(cfg.rule_paths)  # a broken rule or profile file stops the start, naming the file
+        load_profiles(cfg.topic_paths)
+    except (ConfigError, ValueError) as e:  # RuleError and ProfileError are ValueErrors
         print(f"winnow run: configuration error: {e}", file=sys.stderr)
         return 2
     return main(cfg)

@@ -80,11 +80,12 @@ def _tail(text: str) -> bool:
     return False
 
 
-def _rule(url):
+def _rule(url, rules=None):
+    """The site rule for `url`: from `rules` (a RuleSet with the user's files) or the shipped set."""
     if not url:
         return None
     try:
-        return rule_for(url)
+        return rules.rule_for(url) if rules is not None else rule_for(url)
     except Exception:
         return None
 
@@ -202,7 +203,7 @@ def _json_ld_blocks(body: str) -> list[Block]:
     return [Block("paragraph", p) for p in parts if p]
 
 
-def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None) -> Article:
+def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None, rules=None) -> Article:
     """Extract the article of an HTML page. Raises UnprocessablePage("no_content") if there is none.
 
     `utf8`, when the caller has it, is `html` exactly as UTF-8 bytes (the page as
@@ -218,7 +219,7 @@ def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None
             tree = LexborHTMLParser(utf8 if utf8 is not None and safe is html else safe, options=_PARSE_OPTIONS)
     except Exception as e:  # Lexbor refused the input
         raise UnprocessablePage("no_content", f"the HTML could not be parsed: {e}") from None
-    rule = _rule(url)
+    rule = _rule(url, rules)
     meta = extract_metadata(tree, url=url, rule=rule)  # before the tree is touched; never raises
     root = tree.body or tree.root
     if root is None:

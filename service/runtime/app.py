@@ -18,7 +18,7 @@ from . import embedded as embedded_mod
 from .config import Config
 from .http import make_app
 from .metrics import Metrics
-from .pool import Pool, load_profiles
+from .pool import Pool, load_profiles, load_rules
 from .supervisor import Supervisor
 
 log = logging.getLogger("winnow.app")
@@ -34,7 +34,7 @@ async def serve(cfg: Config) -> int:
     metrics = Metrics()
     profiles = load_profiles(cfg.topic_paths)
     worker = Supervisor(cfg, metrics, url, profiles)
-    pool = Pool(1, cfg.pipeline, profiles)  # for POST /v1/clean only; started on first use
+    pool = Pool(1, cfg.pipeline, profiles, load_rules(cfg.rule_paths))  # for POST /v1/clean only; started on first use
     runner = None
     loop = asyncio.get_running_loop()
     stop_requested = asyncio.Event()

@@ -51,6 +51,7 @@ VARIABLES: dict[str, tuple[str, type, object, str]] = {
     "WINNOW_MAXLEN": ("maxlen", int, 100000, "approximate MAXLEN of each output stream; 0 = no trimming"),
     "WINNOW_MAX_PAGE_BYTES": ("max_page_bytes", int, 5 * 1024 * 1024, "larger pages go to the dead stream (reason too_large); also the /v1/clean request limit"),
     "WINNOW_GRACE_SECONDS": ("grace_seconds", float, 25.0, "on SIGTERM, time allowed to finish and ack in-flight entries"),
+    "WINNOW_RULES": ("rules", str, "", "comma-separated site-rule files or directories (TOML, see docs/rules.md), loaded on top of the shipped rules"),
     "WINNOW_TOPICS": ("topics", str, "", "comma-separated topic profile paths; empty = the default profile; 'none' = clean only, everything relevant"),
     "WINNOW_PIPELINE": ("pipeline", str, "service.pipeline:process", "module:function run for each page (same signature as service.pipeline.process)"),
     "WINNOW_API_TOKEN": ("api_token", str, "", "if set, POST /v1/clean requires 'Authorization: Bearer <token>'"),
@@ -83,6 +84,7 @@ class Config:
     maxlen: int = 100000
     max_page_bytes: int = 5 * 1024 * 1024
     grace_seconds: float = 25.0
+    rules: str = ""
     topics: str = ""
     pipeline: str = "service.pipeline:process"
     api_token: str = ""
@@ -117,6 +119,11 @@ class Config:
     @property
     def in_flight_limit(self) -> int:
         return self.max_in_flight or (2 * self.batch_size * self.pool_size)
+
+    @property
+    def rule_paths(self) -> list[str]:
+        """User site-rule files and directories, loaded on top of the shipped rules."""
+        return [p.strip() for p in self.rules.split(",") if p.strip()]
 
     @property
     def topic_paths(self) -> list[str] | None:

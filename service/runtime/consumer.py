@@ -40,7 +40,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import messages
-from .pool import Rejected, _init, run_page
+from .pool import Rejected, _init, load_rules, run_page
 
 log = logging.getLogger("winnow.consumer")
 
@@ -427,7 +427,7 @@ def consumer_main(cfg, index: int, redis_url: str, profiles, stop, conn, batch: 
 
     signal.signal(signal.SIGTERM, on_term)
     winnow_logging.setup(log_level)
-    _init(cfg.pipeline, profiles)
+    _init(cfg.pipeline, profiles, load_rules(cfg.rule_paths))
     c = Consumer(cfg, index, redis_url, local, conn, batch)
     c.ev.state(started=True)
     c.ev.flush()

@@ -33,7 +33,7 @@ from ..errors import UnprocessablePage
 # Set once per pool process by _init (never in the parent).
 _FN = None
 _PROFILES = None
-_CLOCK_KW: dict = {}  # {"clock": time.perf_counter} when the pipeline reports stage timings
+_EXTRA_KW: dict = {}  # clock (stage timings) and rules (user site rules), when the pipeline takes them
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +86,28 @@ class PipelineCrash(Exception):
     """The pipeline raised something other than UnprocessablePage (message: type and text)."""
 
 
-def _init(spec: str, profiles) -> None:
-    global _FN, _PROFILES, _CLOCK_KW
+def load_rules(paths: list[str] | None):
+    """User site rules on top of the shipped ones (a RuleSet), or None for the shipped set alone."""
+    if not paths:
+        return None
+    from ..rules import load_rules as load
+
+    return load(paths)
+
+
+def _init(spec: str, profiles, rules=None) -> None:
+    global _FN, _PROFILES, _EXTRA_KW
     _FN = load_callable(spec)
     _PROFILES = profiles
     try:
-        takes_clock = "clock" in inspect.signature(_FN).parameters
+        params = inspect.signature(_FN).parameters
     except (TypeError, ValueError):
-        takes_clock = False
-    _CLOCK_KW = {"clock": time.perf_counter} if takes_clock else {}
+        params = {}
+    _EXTRA_KW = {}
+    if "clock" in params:
+        _EXTRA_KW["clock"] = time.perf_counter
+    if rules is not None and "rules" in params:
+        _EXTRA_KW["rules"] = rules
 
 
 HEADER = struct.Struct("!Q")
@@ -133,7 +146,7 @@ def _detach(conn) -> int:
     return fd
 
 
-def _child_main(task_conn, result_conn, spec: str, profiles) -> None:
+def _child_main(task_conn, result_conn, spec: str, profiles, rules=None) -> None:
     """A pool process: read (page, url, kind), write Done | Rejected | PipelineCrash, until EOF."""
     import signal
 
@@ -141,7 +154,7 @@ def _child_main(task_conn, result_conn, spec: str, profiles) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _init(spec, profiles)
+    _init(spec, profiles, rules)
     _write_all(result_fd, HEADER.pack(0))  # ready
     while True:
         hdr = _read_exact(task_fd, HEADER.size)
@@ -163,7 +176,7 @@ def run_page(page, url, kind):
     """Pool task: one page through the pipeline. Runs in a pool process."""
     t0 = time.perf_counter()
     try:
-        result = _FN(page, url=url, kind=kind, profiles=_PROFILES, **_CLOCK_KW)
+        result = _FN(page, url=url, kind=kind, profiles=_PROFILES, **_EXTRA_KW)
     except UnprocessablePage as e:
         return Rejected(e.reason, e.message, time.perf_counter() - t0)
     seconds = time.perf_counter() - t0
@@ -196,10 +209,11 @@ class _Child:
 class Pool:
     """`size` pipeline processes fed over pipes by the event loop; a dead one is replaced."""
 
-    def __init__(self, size: int, pipeline: str, profiles):
+    def __init__(self, size: int, pipeline: str, profiles, rules=None):
         self.size = size
         self.pipeline = pipeline
         self.profiles = profiles
+        self.rules = rules
         self._ctx = multiprocessing.get_context("spawn")
         self._children: list[_Child] = []
         self._closed = False
@@ -213,7 +227,7 @@ class Pool:
         task_r, task_w = self._ctx.Pipe(duplex=False)
         res_r, res_w = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(
-            target=_child_main, args=(task_r, res_w, self.pipeline, self.profiles), daemon=True, name="winnow-pipeline"
+            target=_child_main, args=(task_r, res_w, self.pipeline, self.profiles, self.rules), daemon=True, name="winnow-pipeline"
         )
         proc.start()
         task_r.close()
