@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import sys
 import time
-import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from service.topic import default_profile, load_profile, score  # noqa: E402
-from service.topic.evaluate import Example, metrics_at  # noqa: E402
+from service.topic.evaluate import Example, half_of, metrics_at, story_halves  # noqa: E402
 
 DATA = HERE.parent.parent / "shared" / "relevance"
 
@@ -37,30 +35,6 @@ DATA = HERE.parent.parent / "shared" / "relevance"
 def load(name: str) -> list[dict]:
     with open(DATA / name, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def story_keys(docs: list[dict]) -> dict[str, str]:
-    """doc id -> story key. Page ids come in runs per story ("pg-040".."pg-047");
-    a gap in the numbering starts a new story."""
-    keys: dict[str, str] = {}
-    prev = None
-    story = None
-    for d in docs:
-        m = re.fullmatch(r"pg-(\d+)", d["id"])
-        if m:
-            n = int(m.group(1))
-            if prev is None or n != prev + 1:
-                story = f"pg-story-{n:03d}"
-            keys[d["id"]] = story
-            prev = n
-        else:
-            keys[d["id"]] = d["id"]
-            prev = None
-    return keys
-
-
-def half(key: str) -> str:
-    return "A" if zlib.crc32(key.encode()) % 2 == 0 else "B"
 
 
 def examples(rows: list[dict], headlines: bool) -> list[Example]:
@@ -106,9 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     docs = load("dev_docs.jsonl")
     heads = load("dev_headlines.jsonl")
-    keys = story_keys(docs)
-    doc_half = {d["id"]: half(keys[d["id"]]) for d in docs}
-    head_half = [doc_half.get(h.get("doc_id") or "", half(h["id"])) for h in heads]
+    doc_half = story_halves(d["id"] for d in docs)
+    head_half = [doc_half.get(h.get("doc_id") or "", half_of(h["id"])) for h in heads]
     out: dict = {"profile": profile.name, "threshold": profile.threshold}
     for kind, rows, halves in (
         ("articles", docs, [doc_half[d["id"]] for d in docs]),

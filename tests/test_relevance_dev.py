@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import zlib
 
 import pytest
 
 from service.topic import default_profile, score
-from service.topic.evaluate import Example, metrics_at
+from service.topic.evaluate import Example, half_of, metrics_at, story_halves
 
 from conftest import SHARED
 
@@ -32,23 +30,6 @@ def load(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def story_half(docs):
-    """doc id -> "A"/"B": runs of consecutive page ids are one story; each other item is its own."""
-    out, prev, story = {}, None, None
-    for d in docs:
-        m = re.fullmatch(r"pg-(\d+)", d["id"])
-        if m:
-            n = int(m.group(1))
-            if prev is None or n != prev + 1:
-                story = f"pg-story-{n:03d}"
-            prev = n
-            key = story
-        else:
-            key, prev = d["id"], None
-        out[d["id"]] = "A" if zlib.crc32(key.encode()) % 2 == 0 else "B"
-    return out
-
-
 def f1(examples):
     p = default_profile()
     scores = [score(e.text, title=e.title, profile=p).score for e in examples]
@@ -58,10 +39,10 @@ def f1(examples):
 @pytest.fixture(scope="module")
 def data():
     docs, heads = load(DOCS), load(HEADS)
-    halves = story_half(docs)
+    halves = story_halves(r["id"] for r in docs)
     d = [(Example(r["text"], r["label"], r.get("title") or None, r["id"]), halves[r["id"]]) for r in docs]
     h = [
-        (Example(r["text"], r["label"], None, r["id"]), halves.get(r.get("doc_id") or "", "A" if zlib.crc32(r["id"].encode()) % 2 == 0 else "B"))
+        (Example(r["text"], r["label"], None, r["id"]), halves.get(r.get("doc_id") or "", half_of(r["id"])))
         for r in heads
     ]
     return d, h
@@ -89,3 +70,13 @@ def test_each_story_half_holds_up(data, half):
     # looser than the overall floors: halves are small (33-82 relevant items)
     assert md.f1 >= 0.90, md
     assert mh.f1 >= 0.84, mh
+
+
+def test_story_halves_keep_each_run_of_numbered_ids_together():
+    ids = ["pg-001", "pg-002", "pg-003", "pg-010", "pg-011", "ag-7", "bbc-3"]
+    halves = story_halves(ids)
+    assert halves["pg-001"] == halves["pg-002"] == halves["pg-003"]
+    assert halves["pg-010"] == halves["pg-011"]
+    assert set(halves.values()) <= {"A", "B"} and len(halves) == len(ids)
+    assert story_halves(ids) == halves  # stable across calls (and processes: crc32, not hash())
+    assert halves["ag-7"] == half_of("ag-7")

@@ -7,6 +7,8 @@ Pure: takes already-parsed examples, returns numbers.
 
 from __future__ import annotations
 
+import re
+import zlib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -98,3 +100,34 @@ def example_from_json(obj: dict, *, text_field: str = "text") -> Example:
     if title is not None and not isinstance(title, str):
         raise ValueError("title must be a string or null")
     return Example(text=text, label=label, title=title or None, id=obj.get("id"))
+
+
+def story_halves(ids: Iterable[str], *, numbered: str = r"pg-(\d+)") -> dict[str, str]:
+    """id -> "A" or "B", so that no story has items in both halves.
+
+    A held-out check only means something on stories the profile was not tuned
+    on. Ids matching `numbered` that follow each other ("pg-040", "pg-041", ...)
+    are one story; any other id is a story of its own. Halves come from a
+    stable hash of the story key, so the split is the same on every run.
+    """
+    pattern = re.compile(numbered)
+    out: dict[str, str] = {}
+    prev: int | None = None
+    story = ""
+    for i in ids:
+        m = pattern.fullmatch(i)
+        if m:
+            n = int(m.group(1))
+            if prev is None or n != prev + 1:
+                story = f"{i[: m.start(1)]}story-{n:03d}"  # "pg-040" -> "pg-story-040"
+            prev = n
+            key = story
+        else:
+            key, prev = i, None
+        out[i] = half_of(key)
+    return out
+
+
+def half_of(key: str) -> str:
+    """"A" or "B" for a story key, by a hash that is the same in every process."""
+    return "A" if zlib.crc32(key.encode()) % 2 == 0 else "B"
