@@ -27,7 +27,7 @@ from zlib import crc32
 from .text.vocab import STOP_WORDS
 
 BITS = 64
-LEAD_WORDS = 250
+LEAD_WORDS = 150
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Words start with a letter (numbers carry little identity and change between copies).
 _WORD_RE = re.compile(f"[{_CJK}]{{1,2}}|[^\\W\\d_{_CJK}][^\\W_{_CJK}]*")
