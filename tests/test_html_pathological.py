@@ -128,3 +128,21 @@ def test_any_markup_gives_an_article_or_no_content(html):
         assert (b.level is not None) == (b.kind == "heading")
     assert art.text == "\n\n".join(b.text for b in art.blocks)
     art.to_dict()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000) | st.text(alphabet="<a> ", max_size=30000).map(str.encode))
+def test_count_lt_counts_every_lt(data):
+    from service.html.guard import SCAN_ABOVE, count_lt, ordinary_bytes
+
+    assert count_lt(data) == data.count(b"<")
+    assert ordinary_bytes(data) == (len(data) <= 1_000_000 and data.count(b"<") <= SCAN_ABOVE)
+
+
+def test_ordinary_bytes_threshold():
+    from service.html.guard import SCAN_ABOVE, ordinary_bytes
+
+    assert ordinary_bytes(b"<" * SCAN_ABOVE)
+    assert not ordinary_bytes(b"<" * (SCAN_ABOVE + 1))
+    assert ordinary_bytes(b"x<" * SCAN_ABOVE)
+    assert not ordinary_bytes(b"x<" * (SCAN_ABOVE + 1))
