@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
+import urllib.request
 import sys
 import time
 
@@ -13,7 +15,7 @@ import redis
 from service import clean
 from service.rules import RuleError, load_rules
 
-from conftest import ROOT, runtime_env, winnow_cmd
+from conftest import ROOT, free_port, runtime_env, winnow_cmd
 
 # A made-up site whose real article sits in a <section> the generic extractor would not
 # choose over the longer promo text around it; the rule says where the article is.
@@ -46,6 +48,13 @@ def test_clean_uses_a_user_rule_and_only_for_its_domain(rule_dir):
     assert other.text == clean(PAGE, url="https://elsewhere.test/a").text
 
 
+def test_rule_sets_survive_pickling_for_the_pipeline_processes(rule_dir):
+    rules = load_rules([rule_dir])
+    copy = pickle.loads(pickle.dumps(rules))
+    assert copy.rule_for(URL) == rules.rule_for(URL) and copy.rule_for(URL) is not None
+    assert clean(PAGE, url=URL, rules=copy).text == clean(PAGE, url=URL, rules=rules).text
+
+
 def test_cli_clean_takes_rules_and_reports_bad_files(rule_dir, tmp_path):
     page = tmp_path / "page.html"
     page.write_text(PAGE)
@@ -72,8 +81,9 @@ def test_run_refuses_a_broken_rule_file_naming_it(tmp_path):
 
 def test_running_service_applies_user_rules(rule_dir, names, redis_url):
     r = redis.Redis.from_url(redis_url)
-    env = runtime_env(REDIS_URL=redis_url, WINNOW_RULES=str(rule_dir), WINNOW_TOPICS="none", WINNOW_HTTP_PORT="0",
-                      WINNOW_POOL_SIZE="1", **names)
+    port = free_port()
+    env = runtime_env(REDIS_URL=redis_url, WINNOW_RULES=str(rule_dir), WINNOW_TOPICS="none", WINNOW_HTTP_PORT=str(port),
+                      WINNOW_HTTP_HOST="127.0.0.1", WINNOW_POOL_SIZE="1", **names)
     env.pop("WINNOW_PIPELINE")  # the real pipeline
     r.xadd(names["WINNOW_INPUT_STREAM"], {"url": URL, "html": PAGE})
     proc = subprocess.Popen(winnow_cmd("run"), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -85,6 +95,12 @@ def test_running_service_applies_user_rules(rule_dir, names, redis_url):
         assert len(entries) == 1, proc.stderr.read1().decode() if proc.poll() is not None else "no article"
         article = json.loads(entries[0][1][b"article"])
         assert article["text"] == "Port officials in Busan said the new cranes arrived on Tuesday."
+        # POST /v1/clean runs in its own pipeline process: the rules must reach it too
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/clean?url={URL}", data=PAGE.encode(), headers={"Content-Type": "text/html"}
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            assert json.loads(resp.read())["text"] == article["text"]
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -31,14 +31,14 @@ def register(subparsers) -> None:
 def _run(args) -> int:
     from service.runtime.app import main
     from service.runtime.config import Config, ConfigError
-
     from service.runtime.pool import load_profiles, load_rules
 
     try:
         cfg = Config.from_env()
-        load_rules(cfg.rule_paths)  # a broken rule or profile file stops the start, naming the file
-        load_profiles(cfg.topic_paths)
+        # Loaded once, here: a broken rule or profile file stops the start, naming the file.
+        rules = load_rules(cfg.rule_paths)
+        profiles = load_profiles(cfg.topic_paths)
     except (ConfigError, ValueError) as e:  # RuleError and ProfileError are ValueErrors
         print(f"winnow run: configuration error: {e}", file=sys.stderr)
         return 2
-    return main(cfg)
+    return main(cfg, profiles=profiles, rules=rules)

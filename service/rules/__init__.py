@@ -84,6 +84,11 @@ class RuleSet:
                 return rule
         return None
 
+    def __reduce__(self):
+        # The index is derived from the rules (and a mappingproxy does not pickle): rebuild
+        # it on the other side. The service hands a RuleSet to its pipeline processes.
+        return (RuleSet.of, (self.rules,))
+
     def __len__(self) -> int:
         return len(self.rules)
 

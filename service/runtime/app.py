@@ -24,17 +24,22 @@ from .supervisor import Supervisor
 log = logging.getLogger("winnow.app")
 
 
-async def serve(cfg: Config) -> int:
-    """Run the service until SIGTERM/SIGINT; return the process exit code."""
+async def serve(cfg: Config, profiles=None, rules=None) -> int:
+    """Run the service until SIGTERM/SIGINT; return the process exit code.
+
+    `profiles` and `rules` are loaded from `cfg` unless the caller already did."""
     emb = None
     url = cfg.redis_url
     if not url:
         emb = await asyncio.to_thread(embedded_mod.start, cfg.data_dir)
         url = emb.url
     metrics = Metrics()
-    profiles = load_profiles(cfg.topic_paths)
-    worker = Supervisor(cfg, metrics, url, profiles)
-    pool = Pool(1, cfg.pipeline, profiles, load_rules(cfg.rule_paths))  # for POST /v1/clean only; started on first use
+    if profiles is None:
+        profiles = load_profiles(cfg.topic_paths)
+    if rules is None:
+        rules = load_rules(cfg.rule_paths)  # still None without WINNOW_RULES: the shipped rules
+    worker = Supervisor(cfg, metrics, url, profiles, rules)
+    pool = Pool(1, cfg.pipeline, profiles, rules)  # for POST /v1/clean only; started on first use
     runner = None
     loop = asyncio.get_running_loop()
     stop_requested = asyncio.Event()
@@ -85,8 +90,8 @@ async def serve(cfg: Config) -> int:
     return code
 
 
-def main(cfg: Config) -> int:
+def main(cfg: Config, profiles=None, rules=None) -> int:
     from . import logging as winnow_logging
 
     winnow_logging.setup(cfg.log_level)
-    return asyncio.run(serve(cfg))
+    return asyncio.run(serve(cfg, profiles, rules))

@@ -40,7 +40,7 @@ from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import messages
-from .pool import Rejected, _init, load_rules, run_page
+from .pool import Rejected, _init, run_page
 
 log = logging.getLogger("winnow.consumer")
 
@@ -411,7 +411,7 @@ class _Stop:
         return self.flag or self.event.is_set()
 
 
-def consumer_main(cfg, index: int, redis_url: str, profiles, stop, conn, batch: int, log_level: str) -> None:
+def consumer_main(cfg, index: int, redis_url: str, profiles, stop, conn, batch: int, log_level: str, rules=None) -> None:
     """Entry point of a pipeline process."""
     from . import logging as winnow_logging
 
@@ -427,7 +427,7 @@ def consumer_main(cfg, index: int, redis_url: str, profiles, stop, conn, batch: 
 
     signal.signal(signal.SIGTERM, on_term)
     winnow_logging.setup(log_level)
-    _init(cfg.pipeline, profiles, load_rules(cfg.rule_paths))
+    _init(cfg.pipeline, profiles, rules)
     c = Consumer(cfg, index, redis_url, local, conn, batch)
     c.ev.state(started=True)
     c.ev.flush()

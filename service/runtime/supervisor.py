@@ -58,11 +58,12 @@ class _Child:
 class Supervisor:
     """Runs the consumer processes of one instance. `run()` until `stop()`."""
 
-    def __init__(self, cfg: Config, metrics: Metrics, redis_url: str, profiles):
+    def __init__(self, cfg: Config, metrics: Metrics, redis_url: str, profiles, rules=None):
         self.cfg = cfg
         self.m = metrics
         self.redis_url = redis_url
         self.profiles = profiles
+        self.rules = rules  # a RuleSet with the user's site rules, or None for the shipped ones
         self.ctx = multiprocessing.get_context("spawn")
         self.stop_event = self.ctx.Event()
         # Each process holds up to 2 batches: the one it processes and the next, read ahead.
@@ -107,6 +108,7 @@ class Supervisor:
         proc = self.ctx.Process(
             target=consumer_main,
             args=(self.cfg, index, self.redis_url, self.profiles, self.stop_event, send, self.batch, self.cfg.log_level),
+            kwargs={"rules": self.rules},
             name=f"winnow-consumer-{index}",
             daemon=True,
         )
