@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .body import outermost
 from .measure import squash, weight
-from .tags import holders, tag_id, tag_ids
+from .tags import COMMENT_ID, TEXT_ID, holders, tag_id, tag_ids
 from .vocab import chrome_reason
 
 INLINE = frozenset(
@@ -153,22 +153,26 @@ class _Walker:
             self._emit(RawBlock(kind, text, level, self.links.get(node.mem_id, 0)))
 
     def walk(self, node, kind: str = "paragraph", depth: int = 0, inline: bool = False) -> None:
-        """Read `node`'s children; an inline walk leaves its text in the buffer."""
+        """Read `node`'s children; an inline walk leaves its text in the buffer.
+
+        Children are told apart by Lexbor's integer `tag_id` (about half the
+        cost of building the `tag` string; every child of the body passes here).
+        """
         if depth > 200:  # pathological nesting: read what is left as one run
             self.buf.append(node.text())
             return
         has_block, has_br = self.has_block, self.has_br
         for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
+            tid = child.tag_id
+            if tid == _TEXT_ID:
                 self.buf.append(child.text_content or "")
-            elif tag in INLINE:
+            elif tid in _INLINE_IDS:
                 key = child.mem_id
                 if key in has_block:
                     self.flush(kind)
                     self.walk(child, kind, depth + 1)
                 elif key in has_br:
-                    if tag == "a":
+                    if tid == _A_ID:
                         before = sum(len(x) for x in self.buf)
                         self.walk(child, kind, depth + 1, inline=True)
                         self.buf_links += sum(len(x) for x in self.buf) - before
@@ -178,29 +182,29 @@ class _Walker:
                     t = child.text()
                     if t:
                         self.buf.append(t)
-                        if tag == "a":
+                        if tid == _A_ID:
                             self.buf_links += len(t)
                         else:
                             for a in child.css("a"):
                                 self.buf_links += len(a.text())
-            elif tag == "br":
+            elif tid == _BR_ID:
                 self.buf.append(BR)
                 if len(self.buf) > 2000:  # a line break ends a line anyway: keep the buffer small
                     self.flush(kind)
-            elif tag in SKIP:
+            elif tid in _SKIP_IDS:
                 continue
-            elif tag in HEADINGS:
+            elif tid in _HEADING_LEVELS:
                 self.flush(kind)
-                self.leaf(child, "heading", HEADINGS[tag])
-            elif tag in LEAF or tag == "li":
+                self.leaf(child, "heading", _HEADING_LEVELS[tid])
+            elif tid in _LEAF_OR_LI_IDS:
                 self.flush(kind)
-                inner = kind if tag != "li" else ("quote" if kind == "quote" else "list_item")
+                inner = kind if tid != _LI_ID else ("quote" if kind == "quote" else "list_item")
                 key = child.mem_id
                 if key in has_block or key in has_br:
                     self.walk(child, inner, depth + 1)
                 else:
                     self.leaf(child, inner)
-            elif tag == "blockquote":
+            elif tid == _BLOCKQUOTE_ID:
                 self.flush(kind)
                 self.walk(child, "quote", depth + 1)
             else:
@@ -216,6 +220,15 @@ _BLOCK_TAGS = LEAF | frozenset(HEADINGS) | {"li"}
 _BLOCK_TAG_IDS = tag_ids(_BLOCK_TAGS)
 _A_ID = tag_id("a")
 _BR_ID = tag_id("br")
+# the walk's tag sets as ids (standard tags have fixed ids; custom elements get ids
+# outside that range, so they fall through to the generic branch as their names did)
+_TEXT_ID, _COMMENT_ID = TEXT_ID, COMMENT_ID
+_INLINE_IDS = tag_ids(INLINE)
+_SKIP_IDS = tag_ids(SKIP - {"-comment"}) | {COMMENT_ID}
+_HEADING_LEVELS = {tag_id(name): level for name, level in HEADINGS.items()}
+_LEAF_OR_LI_IDS = tag_ids(LEAF | {"li"})
+_LI_ID = tag_id("li")
+_BLOCKQUOTE_ID = tag_id("blockquote")
 
 
 def _links_by_block(anchors) -> dict[int, int]:

@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 from ..article import Image
 from .body import outermost
 from .measure import squash
+from .tags import tag_id
 
 # <figure>, and wrappers named for a photo or caption that hold an image (WordPress
 # .wp-caption, Korean CMS photo boxes and tables, "image-container"...)
@@ -57,17 +58,60 @@ def image_src(img, base: str | None) -> str | None:
     return None
 
 
+_FIGURE_ID = tag_id("figure")
+_IMG_ID = tag_id("img")
+_FIGURE_CLASS_WORDS = ("caption", "photo", "image", "img", "picture")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _figure_candidates(node) -> dict:
+    """What `node.css(FIGURES)` finds under `node` (not `node` itself), by mem_id.
+
+    The same elements; an element found by climbing comes after figures inside
+    it, so only elements that do not nest are in document order, which is all
+    `take_figures` needs (it keeps the outermost).
+
+    One `figure, img` query, then a climb from each image to `node` testing
+    class names in Python: the `[class*=...]:has(img)` selectors cost a
+    query with six selectors and a descendant search per element, several
+    times this on pages with images. (Class matching with the `i` flag is
+    ASCII-only, hence the ASCII lower-casing.)
+    """
+    top = node.mem_id
+    found: dict = {}
+    climbed: set[int] = set()
+    for el in node.css("figure, img"):
+        key = el.mem_id
+        if key == top:
+            continue
+        if el.tag_id == _FIGURE_ID:
+            if key not in found:
+                found[key] = el
+            continue
+        up = el.parent
+        while up is not None:
+            k = up.mem_id
+            if k == top or k in climbed:
+                break
+            climbed.add(k)
+            cls = up.attributes.get("class")
+            if cls:
+                low = cls.lower() if cls.isascii() else cls.translate(_ASCII_LOWER)
+                if any(w in low for w in _FIGURE_CLASS_WORDS) and k not in found:
+                    found[k] = up
+            up = up.parent
+    return found
+
+
 def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
     """Read and remove figures inside `nodes`; return their images in document order."""
     images: list[Image] = []
     for node in nodes:
-        if node.css_first("img, figure") is None:
+        found = _figure_candidates(node)
+        if not found:
             continue
         # a wrapper misnamed "photo" holds text, not a figure; a figure inside a figure goes with it
-        # (css() of a selector list returns an element once per selector it matches: one entry per
-        # element, or the second copy would be read after the first was decomposed)
-        found = {f.mem_id: f for f in node.css(FIGURES)}
-        figs = [f for k, f in found.items() if k != node.mem_id and len(f.text()) <= 4 * MAX_CAPTION]
+        figs = [f for f in found.values() if len(f.text()) <= 4 * MAX_CAPTION]
         for fig in outermost(figs):
             own = fig.mem_id
             credit = None

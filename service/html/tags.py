@@ -29,6 +29,16 @@ def tag_id(name: str) -> int:
     raise ValueError(f"no Lexbor tag id found for {name!r}")
 
 
+def _node_type_ids() -> tuple[int, int]:
+    """Lexbor's ids for text and comment nodes (the `tag_id` of "-text" and "-comment")."""
+    p = LexborHTMLParser("<p>x<!--c--></p>").css_first("p")
+    text, comment = list(p.iter(include_text=True))
+    return text.tag_id, comment.tag_id
+
+
+TEXT_ID, COMMENT_ID = _node_type_ids()
+
+
 def tag_ids(names) -> frozenset[int]:
     """The ids of all `names`."""
     return frozenset(tag_id(n) for n in names)

@@ -1,0 +1,73 @@
+"""The extractor's hand-written shortcuts return exactly what the CSS they replace returns.
+
+Several steps of `service.html` replace a Lexbor selector list by a cheaper
+query plus a test in Python (a list of selectors costs a test per selector per
+element, and every query has a fixed cost). Each shortcut is checked here
+against its reference selector, on crafted markup and on all benchmark pages.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import os
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from service.html.body import outermost
+from service.html.figures import FIGURES, MAX_CAPTION, _figure_candidates
+from tests.conftest import SHARED
+
+PAGES = sorted(glob.glob(os.path.join(SHARED, "datasets", "scrapinghub", "html", "*.html.gz")))
+
+
+def _reference_figures(node) -> list:
+    top = node.mem_id
+    seen = {}
+    for el in node.css(FIGURES):
+        if el.mem_id != top and el.mem_id not in seen:
+            seen[el.mem_id] = el
+    return list(seen.values())
+
+
+def _same_figures(node) -> int:
+    """Assert the shortcut finds the same elements, and the same outermost ones in the same order
+    (with and without take_figures' length filter); return how many there are."""
+    fast, ref = list(_figure_candidates(node).values()), _reference_figures(node)
+    assert sorted(el.mem_id for el in fast) == sorted(el.mem_id for el in ref)
+    for keep in (lambda el: True, lambda el: len(el.text()) <= 4 * MAX_CAPTION):
+        assert [el.html for el in outermost([el for el in fast if keep(el)])] == [
+            el.html for el in outermost([el for el in ref if keep(el)])
+        ]
+    return len(ref)
+
+
+CRAFTED = [
+    # nested figures, a figure without an image, wrappers in any case, the node itself matching
+    '<div class="photo"><figure><img src=a><figure><img src=b></figure></figure><figure>text</figure></div>',
+    '<div><div class="Wp-CAPTION"><p><img src=a></p></div><span class="PictureBox"><img src=b></span></div>',
+    '<div><div class="photo">no image here</div><div class="image"><div class="inner-img"><img src=c></div></div></div>',
+    '<div><img class="photo" src=a><div class="x"><img src=b><img src=c></div><figure><img src=d></figure></div>',
+    # only ASCII letters fold under the `i` flag: the Kelvin sign and dotted capital I do not
+    '<div><div class="\u212aaption caption"><img src=a></div><div class="\u0130mage"><img src=b></div></div>',
+    '<div><div class="caption"><div class="photo"><img src=a></div><img src=b></div></div>',
+]
+
+
+@pytest.mark.parametrize("html", CRAFTED)
+def test_figure_candidates_match_the_selector_on_crafted_markup(html):
+    tree = LexborHTMLParser(html)
+    for node in (tree.body, tree.body.css_first("div")):
+        _same_figures(node)
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_figure_candidates_match_the_selector_on_every_benchmark_page():
+    checked = 0
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            tree = LexborHTMLParser(f.read())
+        for node in [tree.body, *tree.body.css("article, main")[:3]]:
+            checked += _same_figures(node)
+    assert checked > 100  # the pages do hold figures: the comparison is not vacuous
