@@ -232,16 +232,19 @@ def _is_share_row(low: str) -> bool:
     """is_share_row() of the lower() of a stripped line of 1 to 160 characters."""
     if _STRIP_PUNCT(low.split(None, 1)[0]) not in SHARE_WORDS:
         return False
-    tokens = [t for t in map(_STRIP_PUNCT, low.split()) if t]
-    if not tokens or len(tokens) > 20:
-        return False
+    # Up to 20 (non-empty) tokens, all share vocabulary or numbers. A line starting with a share word
+    # ("The", "In", "This") is usually prose: stop at its first other word instead of stripping them all.
     hit = False
-    for t in tokens:
+    count = 0
+    for t in map(_STRIP_PUNCT, low.split()):
+        if not t:
+            continue
+        count += 1
         if t in _SHARE_TRIGGERS:
             hit = True
         elif t not in SHARE_WORDS and not t.isdigit():
             return False
-    return hit
+    return hit and count <= 20
 
 
 def is_breadcrumb(line: str) -> bool:
