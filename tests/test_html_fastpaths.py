@@ -71,3 +71,17 @@ def test_figure_candidates_match_the_selector_on_every_benchmark_page():
         for node in [tree.body, *tree.body.css("article, main")[:3]]:
             checked += _same_figures(node)
     assert checked > 100  # the pages do hold figures: the comparison is not vacuous
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.html.measure import squash
+
+_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(_SPACES), st.characters()), max_size=60))
+def test_squash_is_split_and_join(text):
+    assert squash(text) == " ".join(text.split())

@@ -25,5 +25,13 @@ def weight(text: str) -> int:
 
 
 def squash(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space."""
+    """Collapse runs of whitespace (including non-breaking spaces) to one space.
+
+    Most block texts are already clean, and that is cheap to see: the only
+    whitespace `isprintable()` lets through is the ASCII space, so a printable
+    text without a double, leading or trailing space is returned as it is,
+    without splitting it into words.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
