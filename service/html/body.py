@@ -33,8 +33,11 @@ _WEAK_NEGATIVE = re.compile(trie_pattern(
 ))
 
 
+_MAX_HINT = 1.3  # the largest multiplier `_hint` gives
+
+
 def _hint(node) -> float:
-    """Multiplier from the element's class and id words."""
+    """Multiplier from the element's class and id words (at most `_MAX_HINT`)."""
     attrs = node.attributes
     s = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
     if s == " ":
@@ -42,7 +45,7 @@ def _hint(node) -> float:
     s = s.lower()
     f = 1.0
     if _POSITIVE.search(s):
-        f *= 1.3
+        f *= _MAX_HINT
     if _NEGATIVE.search(s):
         f *= 0.4
     elif _WEAK_NEGATIVE.search(s):
@@ -50,9 +53,13 @@ def _hint(node) -> float:
     return f
 
 
-def _listing(node) -> float:
-    """Penalty for an element that holds several stories (a listing, not an article)."""
-    return 0.3 if len(node.css("article")) >= 2 else 1.0
+def _listing(articles: list) -> float:
+    """Penalty for an element that holds several stories (a listing, not an article).
+
+    `articles` is the element's `css("article")`, kept for the <article> check
+    that follows (one subtree walk instead of two).
+    """
+    return 0.3 if len(articles) >= 2 else 1.0
 
 
 class _Evidence:
@@ -81,7 +88,7 @@ class _Evidence:
         if t is None:
             units = self.units
             t = units.get(key, 0.0)
-            if node.tag not in ("p", "pre"):
+            if node.tag_id not in _P_IDS:
                 for p in node.css(self.units_query):
                     t += units.get(p.mem_id, 0.0)
             br_units = self.br_units
@@ -107,30 +114,39 @@ _A_ID = tag_id("a")
 _BR_ID = tag_id("br")
 
 
-def _vote(ev: _Evidence, holder, text: str, w: float) -> float:
-    """Credit a paragraph's weight to its holder and, halved, to the holder's parent."""
-    hops = 0
-    while holder.tag_id in NOT_A_BODY_IDS and hops < 4:  # quotes, lists and tables are parts of a body
-        parent = holder.parent
-        if parent is None:
-            break
-        holder, hops = parent, hops + 1
-    tail = text.rstrip()[-3:]
-    if tail.endswith("…") or tail == "..." or tail.endswith("[…]"):
+def _vote(ev: _Evidence, holder, h: int, text: str, w: float, climbs: dict) -> float:
+    """Credit a paragraph's weight to its holder `h` and, halved, to the holder's parent.
+
+    `climbs` caches, per holder, where its votes go (most paragraphs share their
+    parent with others, and each `.parent` builds a node wrapper); the voted
+    elements enter `ev.nodes` on their first vote, as they enter `ev.direct`.
+    """
+    found = climbs.get(h)
+    if found is None:
+        hops = 0
+        while holder.tag_id in NOT_A_BODY_IDS and hops < 4:  # quotes, lists and tables are parts of a body
+            parent = holder.parent
+            if parent is None:
+                break
+            holder, hops = parent, hops + 1
+        nodes = ev.nodes
+        k = holder.mem_id
+        nodes.setdefault(k, holder)
+        gp = holder.parent
+        gk = None
+        if gp is not None:
+            gk = gp.mem_id
+            nodes.setdefault(gk, gp)
+        found = climbs[h] = (k, gk)
+    k, gk = found
+    if text.rstrip().endswith(("…", "...")):  # (also "[…]")
         w *= 0.3  # a truncated excerpt: a teaser for another page
     commas = text.count(",") if text.isascii() else text.count(",") + text.count("，") + text.count("、")
-    s = w + 10 * min(commas, 10)
-    direct, nodes = ev.direct, ev.nodes
-    k = holder.mem_id
+    s = w + 10 * (commas if commas < 10 else 10)
+    direct = ev.direct
     direct[k] = direct.get(k, 0.0) + s
-    if k not in nodes:
-        nodes[k] = holder
-    gp = holder.parent
-    if gp is not None:
-        k = gp.mem_id
-        direct[k] = direct.get(k, 0.0) + s / 2
-        if k not in nodes:
-            nodes[k] = gp
+    if gk is not None:
+        direct[gk] = direct.get(gk, 0.0) + s / 2
     return w
 
 
@@ -143,14 +159,6 @@ _DECL_IDS = frozenset(DECLARED_IDS)
 _DECL_CLASSES = frozenset(DECLARED_CLASSES)
 
 
-def _declares_body(node) -> bool:
-    attrs = node.attributes
-    if attrs.get("itemprop") == "articleBody" or attrs.get("id") in _DECL_IDS:
-        return True
-    cls = attrs.get("class")
-    return bool(cls) and not _DECL_CLASSES.isdisjoint(cls.split())
-
-
 def score_paragraphs(root) -> _Evidence:
     """Weigh every paragraph once and credit it to its parent and grandparent.
 
@@ -160,15 +168,18 @@ def score_paragraphs(root) -> _Evidence:
     ev = _Evidence()
     paragraphs, brs, anchors, links = [], [], [], {}
     p_ids = _P_IDS
+    has_pre = False
     for node in root.css(_ALL):
         tid = node.tag_id  # an int: cheaper than the `tag` string
         if tid in p_ids:
             paragraphs.append(node)
+            if tid == _PRE_ID:
+                has_pre = True
         elif tid == _A_ID:
             anchors.append(node)
         elif tid == _BR_ID:
             brs.append(node)
-    if any(p.tag_id == _PRE_ID for p in paragraphs):
+    if has_pre:
         anchors += root.css("pre a")  # a link inside both a <p> and a <pre> counts twice, as it always did
     else:
         ev.units_query = "p"
@@ -180,9 +191,11 @@ def score_paragraphs(root) -> _Evidence:
                 links[k] = links.get(k, 0) + len(node.text())
                 break
             up, hops = up.parent, hops + 1
+    units, unit_parents = ev.units, ev.unit_parents
+    climbs: dict = {}
     for p in paragraphs:
         text = p.text()
-        w = weight(text)
+        w = len(text) if text.isascii() else weight(text)
         if w < MIN_PARAGRAPH:
             continue
         key = p.mem_id
@@ -194,8 +207,9 @@ def score_paragraphs(root) -> _Evidence:
         holder = p.parent
         if holder is None:
             continue
-        ev.units[key] = _vote(ev, holder, text, w)
-        ev.unit_parents[key] = holder.mem_id
+        h = holder.mem_id
+        units[key] = _vote(ev, holder, h, text, w, climbs)
+        unit_parents[key] = h
     seen: set[int] = set()
     for br in brs:
         holder = br.parent
@@ -208,7 +222,7 @@ def score_paragraphs(root) -> _Evidence:
         text = holder.text(deep=False)
         w = weight(text)
         if w >= MIN_PARAGRAPH:
-            ev.br_units[h] = _vote(ev, holder, text, w)
+            ev.br_units[h] = _vote(ev, holder, h, text, w, climbs)
     return ev
 
 
@@ -230,25 +244,44 @@ _EXCLUDED_TAGS = frozenset(("nav", "aside", "footer", "form", "header"))
 _EXCLUDED_WORDS = re.compile(r"comment|consent|cookie|disqus|respond")
 
 
-def _context(node) -> tuple[bool, list]:
-    """(inside page furniture or a comment thread?, ancestors up to <body>, nearest first)."""
-    ancestors = []
+_EXCLUDED_IDS = tag_ids(_EXCLUDED_TAGS)
+_TOP_IDS = tag_ids(("body", "html"))
+_ARTICLE_ID = tag_id("article")
+
+
+def _context(node) -> tuple[bool, list, list]:
+    """(inside page furniture or a comment thread?, declared body containers and
+    <article>s among the element and its ancestors up to <body>, nearest first).
+
+    One walk and one attribute dict per ancestor serve all three; the comment
+    words are searched once in all the ancestors' class and id strings joined
+    by spaces (the words hold no space, so no match spans two of them).
+    """
+    declared, articles, words = [], [], []
     up = node
     excluded = False
     while up is not None:
-        tag = up.tag
-        if tag == "body" or tag == "html":
+        tid = up.tag_id
+        if tid in _TOP_IDS:
             break
-        if tag in _EXCLUDED_TAGS and up is not node:
+        if tid in _EXCLUDED_IDS and up is not node:
             excluded = True
         else:
             attrs = up.attributes
-            s = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
-            if len(s) > 1 and _EXCLUDED_WORDS.search(s.lower()):
-                excluded = True
-        ancestors.append(up)
+            cls, ident = attrs.get("class"), attrs.get("id")
+            words.append(f"{(cls or '')[:300]} {(ident or '')[:100]}")
+            if (
+                attrs.get("itemprop") == "articleBody"
+                or ident in _DECL_IDS
+                or (cls and not _DECL_CLASSES.isdisjoint(cls.split()))
+            ):
+                declared.append(up)
+        if tid == _ARTICLE_ID:
+            articles.append(up)
         up = up.parent
-    return excluded, ancestors
+    if not excluded and _EXCLUDED_WORDS.search(" ".join(words).lower()):
+        excluded = True
+    return excluded, declared, articles
 
 
 def _inner_bound(ev: _Evidence, best_key: int, best_total: float) -> float:
@@ -280,25 +313,35 @@ def find_body(root) -> tuple[list, str]:
     node_of = ev.nodes
     # the best-voted element that is not inside navigation, a footer or a comment thread
     top = sorted(direct, key=direct.__getitem__, reverse=True)[:15]
-    hinted = {k: direct[k] * _hint(node_of[k]) for k in top}
-    ranked = sorted(top, key=hinted.__getitem__, reverse=True)[:6]
+    hinted = {}
+    sixth = 0.0
+    for k in top:
+        d = direct[k]
+        if len(hinted) >= 6 and d * _MAX_HINT < sixth:
+            break  # it and all after it rank below six others, whatever their hints
+        hinted[k] = d * _hint(node_of[k])
+        if len(hinted) == 6:
+            sixth = min(hinted.values())
+    ranked = sorted(hinted, key=hinted.__getitem__, reverse=True)[:6]
     # (a story listing is penalised; that needs a query, so only the leader is checked
     # until one passes)
     scored = [[hinted[k], i, k, False] for i, k in enumerate(ranked)]
-    best = ancestors = None
+    best = None
+    articles_in = {}  # mem_id -> its css("article"), for the <article> check
     while scored:
         scored.sort(reverse=True)
         entry = scored[0]
         node = node_of[entry[2]]
         if not entry[3]:
             entry[3] = True
-            penalty = _listing(node)
+            articles = articles_in[entry[2]] = node.css("article")
+            penalty = _listing(articles)
             if penalty < 1.0:
                 entry[0] *= penalty
                 continue
-        excluded, anc = _context(node)
+        excluded, declared_around, outer = _context(node)
         if not excluded:
-            best, ancestors = node, anc
+            best = node
             break
         scored.pop(0)
     if best is None:
@@ -314,7 +357,7 @@ def find_body(root) -> tuple[list, str]:
     inside = []
     if scope is root or _inner_bound(ev, best_key, best_total) >= max(0.7 * best_total, MIN_PARAGRAPH * 3) - 1e-6:
         inside = [d for d in scope.css(_DECLARED)[:MAX_DECLARED] if d.mem_id != best_key]
-    for cand in [a for a in ancestors if _declares_body(a)] + inside:
+    for cand in declared_around + inside:
         t = total(cand)
         if t >= 0.7 * best_total and t >= MIN_PARAGRAPH * 3:
             if declared is None or t < declared[1]:
@@ -322,8 +365,7 @@ def find_body(root) -> tuple[list, str]:
     if declared is not None:
         return [declared[0]], "declared"
     # the one <article> around the top element, or the one inside it
-    outer = [a for a in ancestors if a.tag == "article"]
-    inner = [a for a in best.css("article") if a.mem_id != best_key] if best.tag != "p" else []
+    inner = [a for a in articles_in[best_key] if a.mem_id != best_key] if best.tag != "p" else []
     if len(outer) == 1 and not inner:
         t = total(outer[0])
         if t <= 1.6 * best_total:
@@ -366,10 +408,10 @@ def find_body(root) -> tuple[list, str]:
         if sib.mem_id == best_key:
             nodes.append(sib)
             continue
-        if sib.tag == "article" or sib.tag == "-text":  # another story
-            continue
         k = sib.mem_id
         if k not in direct and k not in ev.units:  # no paragraph within two levels: not article text
+            continue
+        if sib.tag == "article" or sib.tag == "-text":  # another story
             continue
         if total(sib) >= threshold and _hint(sib) >= 1.0:
             nodes.append(sib)
