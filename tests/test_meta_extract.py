@@ -281,3 +281,30 @@ def test_date_from_a_non_article_json_ld_node_and_visible_publish_date():
     html = """<html><head><script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}</script></head>
     <body><div class="publish-date">Published 11:11 PM EST Nov 19, 2019</div></body></html>"""
     assert meta_of(html).published_at == "2019-11-19T23:11:00-05:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"headline": "H", "wordCount": 123456789012345678901234567890}',  # orjson would give a float
+        '{"headline": "H", "n": -9223372036854775809, "m": 18446744073709551616}',
+        '{"headline": "H", "rating": NaN, "x": Infinity}',  # orjson refuses: json's turn
+        '{"headline": "H\tI", "name": "\\ud800"}',  # raw control character, lone surrogate
+        '{"headline": "H", "a": 1.5, "b": 9.3e18, "c": 18446744073709551615}',
+        '[' * 150 + '{"headline": "deep"}' + ']' * 150,
+        '{"headline": "H",}',
+        '{"@type": "NewsArticle"} {"@type": "Person"}',
+    ],
+)
+def test_json_ld_parsed_as_json_would(text):
+    """`_loads` tries orjson first; where orjson and json disagree, json's reading stands."""
+    from service.html import metadata
+
+    try:
+        expected = [json.JSONDecoder(strict=False).decode(text)]
+    except (ValueError, RecursionError):
+        expected = None
+    got = metadata._loads(text)
+    if expected is not None:
+        assert repr(got) == repr(expected)
+    assert all(type(a) is type(b) for a, b in zip(got, expected or got))
