@@ -91,6 +91,9 @@ _TAG = re.compile(r"<[^<>]{0,500}>")
 
 # Separators between a headline and the site name: spaced dashes, pipes, bullets.
 _SEP = re.compile(r"\s+(?:[|\-–—·•»~]|::|//)\s+|\s*\|\s*")
+# Every _SEP match holds one of these characters. Most titles hold none, and this scan is ~10x
+# cheaper than _SEP's (which tries `\s*` at every position).
+_SEP_CHAR = re.compile(r"[|\-–—·•»~:/]")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _GENERIC_LABELS = frozenset(
     "www www1 www2 m mobile amp en edition news home web blog blogs com net org co go or ne ac gov edu info "
@@ -106,7 +109,9 @@ def _site_keys(site_name: str | None, url: str | None) -> tuple[str, ...]:
     """Normalized spellings of the site's name: "asiatimes", "cnn", "skynews"."""
     keys: list[str] = []
     if site_name:
-        names = [site_name] + [p for p in _SEP.split(site_name) if p != site_name]
+        names = [site_name]
+        if _SEP_CHAR.search(site_name):
+            names += [p for p in _SEP.split(site_name) if p != site_name]
         for name in names:
             k = _key(name)
             if len(k) >= 2:
@@ -190,7 +195,11 @@ def strip_site_suffix(title: str, *, site_name: str | None = None, url: str | No
 
 
 def _strip_site(title: str, keys: tuple[str, ...]) -> str:
-    t = _WS.sub(" ", title).strip()
+    # printable means " " is its only whitespace (every other character str.isspace() accepts is not
+    # printable): with no double space, _WS.sub would change nothing
+    t = title.strip() if title.isprintable() and "  " not in title else _WS.sub(" ", title).strip()
+    if not _SEP_CHAR.search(t):
+        return t
     seps = list(_SEP.finditer(t))
     if not seps:
         return t
