@@ -973,13 +973,11 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
     meta = _meta_map(tree, head_metas)
 
     # site name first: title and author cleaning depend on it
-    publisher = _name(ld.resolve(art.get("publisher"))) if art else None
-    org_name = next((n for n in (_name(o) for o in ld.orgs) if n), None)
-    site_name = (
+    site_name = (  # each source read only when the ones before gave nothing
         _site_name(_first(meta, *_M_SITE, limit=200))
-        or _site_name(publisher)
+        or _site_name(_name(ld.resolve(art.get("publisher"))) if art else None)
         or _site_name(_first(meta, *_M_APP, limit=200))
-        or _site_name(org_name)
+        or _site_name(next((n for n in (_name(o) for o in ld.orgs) if n), None))
     )
     keys = _site_keys(site_name, url)
 
