@@ -139,7 +139,7 @@ def _vote(ev: _Evidence, holder, h: int, text: str, w: float, climbs: dict) -> f
             nodes.setdefault(gk, gp)
         found = climbs[h] = (k, gk)
     k, gk = found
-    if text.rstrip().endswith(("…", "...")):  # (also "[…]")
+    if text.rstrip().endswith(("…", "...", "[…]")):
         w *= 0.3  # a truncated excerpt: a teaser for another page
     commas = text.count(",") if text.isascii() else text.count(",") + text.count("，") + text.count("、")
     s = w + 10 * (commas if commas < 10 else 10)
@@ -312,38 +312,56 @@ def find_body(root) -> tuple[list, str]:
     total = ev.total
     node_of = ev.nodes
     # the best-voted element that is not inside navigation, a footer or a comment thread
-    top = sorted(direct, key=direct.__getitem__, reverse=True)[:15]
-    hinted = {}
-    sixth = 0.0
-    for k in top:
-        d = direct[k]
-        if len(hinted) >= 6 and d * _MAX_HINT < sixth:
-            break  # it and all after it rank below six others, whatever their hints
-        hinted[k] = d * _hint(node_of[k])
-        if len(hinted) == 6:
-            sixth = min(hinted.values())
-    ranked = sorted(hinted, key=hinted.__getitem__, reverse=True)[:6]
     # (a story listing is penalised; that needs a query, so only the leader is checked
     # until one passes)
-    scored = [[hinted[k], i, k, False] for i, k in enumerate(ranked)]
+    top = sorted(direct, key=direct.__getitem__, reverse=True)[:15]
+    # Hints cost three regex searches each, and the leader passes its checks on
+    # almost every page: hint candidates in vote order only while one can still
+    # reach the lead (a hint is at most _MAX_HINT), pick the leader as the full
+    # ranking below would, and rank them all only if the leader fails.
+    hinted = {}
+    lead = -1.0
+    for k in top:
+        if direct[k] * _MAX_HINT < lead:
+            break
+        h = hinted[k] = direct[k] * _hint(node_of[k])
+        if h > lead:
+            lead = h
+    tied = [k for k, h in hinted.items() if h == lead]  # in vote order, as the stable sort keeps them
+    k = tied[min(len(tied), 6) - 1]  # of equals among the six ranked, the last one is tried first
+    node = node_of[k]
+    articles = node.css("article")
+    articles_in = {k: articles}  # mem_id -> its css("article"), for the <article> check
     best = None
-    articles_in = {}  # mem_id -> its css("article"), for the <article> check
-    while scored:
-        scored.sort(reverse=True)
-        entry = scored[0]
-        node = node_of[entry[2]]
-        if not entry[3]:
-            entry[3] = True
-            articles = articles_in[entry[2]] = node.css("article")
-            penalty = _listing(articles)
-            if penalty < 1.0:
-                entry[0] *= penalty
-                continue
+    if _listing(articles) == 1.0:
         excluded, declared_around, outer = _context(node)
         if not excluded:
             best = node
-            break
-        scored.pop(0)
+    if best is None:
+        for k in top:
+            if k not in hinted:
+                hinted[k] = direct[k] * _hint(node_of[k])
+        ranked = sorted(top, key=hinted.__getitem__, reverse=True)[:6]
+        scored = [[hinted[k], i, k, False] for i, k in enumerate(ranked)]
+        while scored:
+            scored.sort(reverse=True)
+            entry = scored[0]
+            k = entry[2]
+            node = node_of[k]
+            if not entry[3]:
+                entry[3] = True
+                articles = articles_in.get(k)
+                if articles is None:
+                    articles = articles_in[k] = node.css("article")
+                penalty = _listing(articles)
+                if penalty < 1.0:
+                    entry[0] *= penalty
+                    continue
+            excluded, declared_around, outer = _context(node)
+            if not excluded:
+                best = node
+                break
+            scored.pop(0)
     if best is None:
         return [], "none"
     best_key = best.mem_id
