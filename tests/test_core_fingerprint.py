@@ -54,3 +54,22 @@ def test_small_edits_move_few_bits():
 def test_only_the_lead_counts():
     text = body("004")
     assert features(text) == features(text + " " + body("003"))
+
+
+def test_case_folding_neither_makes_nor_unmakes_han_kana_or_whitespace():
+    # features() tests for Han/kana and splits before case folding; that is only the same as
+    # after folding if folding keeps both properties, which is checked here on every code point
+    from service.fingerprint import _HAN_KANA_RE
+
+    bad = []
+    for cp in range(0x110000):
+        c = chr(cp)
+        f = c.casefold().replace("\u2019", "'")
+        if (_HAN_KANA_RE.search(c) is None) != (_HAN_KANA_RE.search(f) is None):
+            bad.append(cp)
+        elif c.isspace():
+            if f != c:
+                bad.append(cp)
+        elif not f or any(x.isspace() for x in f):
+            bad.append(cp)
+    assert bad == []
