@@ -23,6 +23,15 @@ _TAG_RE = re.compile(
 )
 
 
+def starts_like_html(prefix: str) -> bool:
+    """True when a page beginning with `prefix` is HTML by its start (then `detect_kind` says "html").
+
+    A match on a prefix is a match on the whole page's sample: the pattern is
+    anchored at the start and needs nothing after what it matched.
+    """
+    return _START_RE.match(prefix[:SAMPLE_CHARS].lstrip("\ufeff")) is not None
+
+
 def detect_kind(text: str) -> str:
     """Return "html" or "text"."""
     head = text[:SAMPLE_CHARS].lstrip("\ufeff")

@@ -85,3 +85,53 @@ _SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u200a\u2028
 @given(st.text(alphabet=st.one_of(st.sampled_from(_SPACES), st.characters()), max_size=60))
 def test_squash_is_split_and_join(text):
     assert squash(text) == " ".join(text.split())
+
+
+from service import clean
+from service.decode import _CHUNK, decode, utf8_chars
+from service.errors import UnprocessablePage
+
+
+def _decode_verdict(raw: bytes):
+    try:
+        text, codec = decode(raw)
+    except UnprocessablePage as e:
+        return ("error", e.reason)
+    strict = codec == "utf-8" and not raw.startswith(b"\xef\xbb\xbf")
+    try:
+        strict = strict and raw.decode("utf-8") == text
+    except UnicodeDecodeError:
+        strict = False
+    return len(text) if strict else None
+
+
+def _chars_verdict(raw: bytes):
+    try:
+        return utf8_chars(raw)
+    except UnprocessablePage as e:
+        return ("error", e.reason)
+
+
+_PIECES = [b"a", b"<p>", b" ", b"\xc3\xa9", b"\xe2\x80\x99", b"\xed\x95\x9c", b"\xf0\x9f\x98\x80", b"\xff", b"\xc3",
+           b"\x80", b"\x00", b"\x01", b"\xef\xbb\xbf", b"\xb0\xa1"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.integers(0, 3))
+def test_utf8_chars_agrees_with_decode(pieces, pad):
+    # padding puts the pieces across the chunk boundary, where a character may be cut in two
+    raw = b"x" * (_CHUNK - pad) + b"".join(pieces) if pieces and pieces[0] != b"\xef\xbb\xbf" else b"".join(pieces)
+    verdict, reference = _chars_verdict(raw), _decode_verdict(raw)
+    # None sends the caller to decode(); anything else must be what decode() would say
+    assert verdict is None or verdict == reference
+    if isinstance(reference, int) and b"\x00" not in raw:  # strict UTF-8, no BOM, no UTF-16 look: taken
+        assert verdict == reference
+
+
+@pytest.mark.parametrize("cut", range(_CHUNK - 4, _CHUNK + 1))
+def test_bytes_input_counts_characters_across_chunk_boundaries(cut):
+    raw = b"<!doctype html><html><body><p>" + b"a" * cut + "\u2019한국 ".encode() * 400 + b"</p></body></html>"
+    article = clean(raw)
+    assert article.stats.input_chars == len(raw.decode("utf-8"))
+    assert article.encoding == "utf-8"
+    assert article.to_dict() == {**clean(raw.decode("utf-8")).to_dict(), "encoding": "utf-8"}

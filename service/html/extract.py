@@ -203,18 +203,22 @@ def _json_ld_blocks(body: str) -> list[Block]:
     return [Block("paragraph", p) for p in parts if p]
 
 
-def extract_html(html: str, *, url: str | None = None, utf8: bytes | None = None, rules=None) -> Article:
+def extract_html(html: str | None, *, url: str | None = None, utf8: bytes | None = None, rules=None) -> Article:
     """Extract the article of an HTML page. Raises UnprocessablePage("no_content") if there is none.
 
     `utf8`, when the caller has it, is `html` exactly as UTF-8 bytes (the page as
     received): Lexbor parses bytes as UTF-8, so handing them over skips
-    re-encoding the page (about a fifth of the parse time).
+    re-encoding the page (about a fifth of the parse time). With `utf8` given,
+    `html` may be None (valid UTF-8 is then required); it is decoded only for
+    a page the nesting guard must rewrite.
     """
     stats = Stats()
     try:
         if utf8 is not None and ordinary_bytes(utf8):
             tree = LexborHTMLParser(utf8, options=_PARSE_OPTIONS)
         else:
+            if html is None:
+                html = utf8.decode("utf-8")
             safe = defuse(html)
             tree = LexborHTMLParser(utf8 if utf8 is not None and safe is html else safe, options=_PARSE_OPTIONS)
     except Exception as e:  # Lexbor refused the input
