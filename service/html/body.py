@@ -405,14 +405,18 @@ def find_body(root) -> tuple[list, str]:
             return outermost([best, *twins]), "split"
 
     # climb to a content-named ancestor that adds little beyond the top element
+    # (an ancestor without a content name is passed without its total, a query over
+    # its subtree: where that total would stop the climb (> 1.8x), every ancestor
+    # above it holds at least as much and stops it too, and the top element stays)
     node, steps = best.parent, 0
     while node is not None and steps < 3 and node.tag not in ("body", "html"):
-        t = total(node)
-        if t > 1.8 * best_total:
-            break
-        if t > 1.05 * best_total and _hint(node) > 1.0:
-            best, best_total = node, t
-            break
+        if _hint(node) > 1.0:
+            t = total(node)
+            if t > 1.8 * best_total:
+                break
+            if t > 1.05 * best_total:
+                best, best_total = node, t
+                break
         node, steps = node.parent, steps + 1
 
     # the top element plus siblings that carry article-like paragraphs
