@@ -407,16 +407,22 @@ def find_body(root) -> tuple[list, str]:
     # climb to a content-named ancestor that adds little beyond the top element
     # (an ancestor without a content name is passed without its total, a query over
     # its subtree: where that total would stop the climb (> 1.8x), every ancestor
-    # above it holds at least as much and stops it too, and the top element stays)
+    # above it holds at least as much and stops it too, and the top element stays;
+    # all but a <p>/<pre>, whose total is its own weight, so those check the passed)
     node, steps = best.parent, 0
+    passed = []
     while node is not None and steps < 3 and node.tag not in ("body", "html"):
         if _hint(node) > 1.0:
+            if node.tag_id in _P_IDS and any(total(n) > 1.8 * best_total for n in passed):
+                break
             t = total(node)
             if t > 1.8 * best_total:
                 break
             if t > 1.05 * best_total:
                 best, best_total = node, t
                 break
+        else:
+            passed.append(node)
         node, steps = node.parent, steps + 1
 
     # the top element plus siblings that carry article-like paragraphs
