@@ -135,3 +135,12 @@ def test_bytes_input_counts_characters_across_chunk_boundaries(cut):
     assert article.stats.input_chars == len(raw.decode("utf-8"))
     assert article.encoding == "utf-8"
     assert article.to_dict() == {**clean(raw.decode("utf-8")).to_dict(), "encoding": "utf-8"}
+
+
+from service.html.measure import _CJK, weight
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from("a ,\u2019\u2014\u1100\u3042\u4e2d\ud55c\uff01\u3000"), st.characters()), max_size=40))
+def test_weight_counts_cjk_twice(text):
+    assert weight(text) == len(text) + len(_CJK.findall(text))

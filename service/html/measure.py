@@ -18,10 +18,22 @@ _MAYBE_CJK = re.compile("[\u1100-\uffff]")
 
 
 def weight(text: str) -> int:
-    """Length of `text` with CJK characters counted twice."""
-    if text.isascii() or _MAYBE_CJK.search(text) is None:  # curly quotes and dashes alone: no CJK
+    """Length of `text` with CJK characters counted twice.
+
+    English text is rarely ASCII (curly quotes, dashes), and those characters
+    pass the cheap one-range pre-test; so the exact class is searched from
+    there first, and only text that holds CJK is counted (a search without a
+    match costs about half of counting; paragraphs are weighed ~30 times a page).
+    """
+    if text.isascii():
         return len(text)
-    return len(text) + len(_CJK.findall(text))
+    m = _MAYBE_CJK.search(text)
+    if m is None:
+        return len(text)
+    m = _CJK.search(text, m.start())
+    if m is None:  # curly quotes and dashes alone: no CJK
+        return len(text)
+    return len(text) + 1 + len(_CJK.findall(text, m.end()))
 
 
 def squash(text: str) -> str:
