@@ -100,10 +100,10 @@ def breakdown(pages, repeat: int) -> None:
     """Median ms per stage of service.clean over the pages (each stage timed alone)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    from service.decode import decode
+    from service.decode import decode, utf8_chars
     from service.errors import UnprocessablePage
     from service.fingerprint import fingerprint
-    from service.html.extract import extract_html
+    from service.html.extract import _PARSE_OPTIONS, extract_html
     from service.html.metadata import extract_metadata
 
     stages: dict[str, list[float]] = {k: [] for k in ("decode", "parse", "metadata", "extract_html", "fingerprint")}
@@ -120,9 +120,13 @@ def breakdown(pages, repeat: int) -> None:
         return out
 
     for _pid, raw, _truth, url in pages:
-        text, enc = clock("decode", decode, raw)
-        utf8 = raw if enc == "utf-8" and not raw.startswith(b"\xef\xbb\xbf") and "\ufffd" not in text else None
-        tree = clock("parse", LexborHTMLParser, utf8 if utf8 is not None else text)  # as service.clean does
+        # as service.clean does: UTF-8 bytes are only validated and counted (utf8_chars), others decoded
+        if clock("decode", utf8_chars, raw):
+            text, utf8 = None, raw
+        else:
+            text, enc = decode(raw)
+            utf8 = raw if enc == "utf-8" and not raw.startswith(b"\xef\xbb\xbf") and "\ufffd" not in text else None
+        tree = clock("parse", LexborHTMLParser, utf8 if utf8 is not None else text, options=_PARSE_OPTIONS)
         clock("metadata", extract_metadata, tree, url=url)
         try:
             art = clock("extract_html", extract_html, text, url=url, utf8=utf8)
