@@ -144,3 +144,84 @@ from service.html.measure import _CJK, weight
 @given(st.text(alphabet=st.one_of(st.sampled_from("a ,\u2019\u2014\u1100\u3042\u4e2d\ud55c\uff01\u3000"), st.characters()), max_size=40))
 def test_weight_counts_cjk_twice(text):
     assert weight(text) == len(text) + len(_CJK.findall(text))
+
+
+import re
+import re._parser as _sre_parse  # noqa: E402  (the pattern's parse tree: which characters can start a match)
+
+from service.html.extract import _CHROME_HEADING, _CHROME_HEADING_FIRST, _STUB, _STUB_FIRST
+
+_ALL_CHARS = "".join(map(chr, range(0x110000)))
+
+
+def _first_literals(items) -> tuple[set[int], bool]:
+    """Code points the parsed pattern `items` can open with as a literal, and whether it can match
+    empty; any other opening (a class, `.`, a look-around) fails the test."""
+    out: set[int] = set()
+    for op, av in items:
+        if op is _sre_parse.AT:  # ^: zero width
+            continue
+        if op is _sre_parse.LITERAL:
+            out.add(av)
+            return out, False
+        if op is _sre_parse.SUBPATTERN:
+            first, empty = _first_literals(av[-1])
+        elif op is _sre_parse.BRANCH:
+            first, empty = set(), False
+            for alt in av[1]:
+                f, e = _first_literals(alt)
+                first |= f
+                empty = empty or e
+        elif op in (_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT):
+            first, empty = _first_literals(av[2])
+            empty = empty or av[0] == 0
+        else:
+            raise AssertionError(f"cannot tell the first character after {op}")
+        out |= first
+        if not empty:
+            return out, False
+    return out, True
+
+
+@pytest.mark.parametrize("rx, first", [(_STUB, _STUB_FIRST), (_CHROME_HEADING, _CHROME_HEADING_FIRST)])
+def test_first_character_sets_hold_every_opening_of_their_regex(rx, first):
+    """`_filter` runs a regex only on a block whose first character is in its set: every character
+    that the regex's opening literals match (under its flags, over all code points) must be there,
+    and nothing else (a larger set would only cost time)."""
+    literals, empty = _first_literals(_sre_parse.parse(rx.pattern, rx.flags))
+    assert not empty and literals
+    openings = set()
+    for lit in literals:
+        openings |= set(re.compile(re.escape(chr(lit)), rx.flags).findall(_ALL_CHARS))
+    assert openings == first, (openings - first, first - openings)
+
+
+from service.html.extract import _PARSE_OPTIONS, NOT_BODY_TEXT, _not_body_text
+
+NOT_BODY_CRAFTED = [
+    '<div><!-- c --><script>x</script><nav><form><input></form></nav><p hidden>a</p><p style="DISPLAY:NONE">b</p>'
+    '<div role="navigation" aria-hidden="true">c</div><svg><path/><use/></svg><aside><footer>d</footer></aside></div>',
+    '<nav><p aria-hidden="false" role="main" style="color:red">x</p><template><p>y</p></template></nav>',
+]
+
+
+def _same_not_body_text(node) -> None:
+    assert {el.mem_id for el in _not_body_text(node)} == {el.mem_id for el in node.css(NOT_BODY_TEXT)}
+
+
+@pytest.mark.parametrize("html", NOT_BODY_CRAFTED)
+def test_not_body_text_matches_the_selector_on_crafted_markup(html):
+    tree = LexborHTMLParser(html, options=_PARSE_OPTIONS)
+    for node in (tree.body, tree.body.child):
+        _same_not_body_text(node)
+
+
+def test_not_body_text_matches_the_selector_on_every_benchmark_page():
+    assert len(PAGES) >= 100
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            tree = LexborHTMLParser(f.read(), options=_PARSE_OPTIONS)
+        body = tree.body or tree.root
+        _same_not_body_text(body)
+        for node in body.css("article, main, section, div")[:40]:
+            _same_not_body_text(node)
