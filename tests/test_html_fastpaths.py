@@ -225,3 +225,18 @@ def test_not_body_text_matches_the_selector_on_every_benchmark_page():
         _same_not_body_text(body)
         for node in body.css("article, main, section, div")[:40]:
             _same_not_body_text(node)
+
+
+from service.html.blocks import _A_ID, _BR_ID, BLOCKISH_IDS, _scan
+
+
+def test_scan_finds_what_the_star_query_finds_on_every_benchmark_page():
+    """`read_blocks` walks the subtree with traverse(): the same elements as css("*"), in document order."""
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            tree = LexborHTMLParser(f.read(), options=_PARSE_OPTIONS)
+        for node in [tree.body or tree.root] + tree.css("article, main, section")[:20]:
+            every = node.css("*")
+            expected = [[el.mem_id for el in every if test(el.tag_id)] for test in (
+                lambda t: t in BLOCKISH_IDS, lambda t: t == _BR_ID, lambda t: t == _A_ID)]
+            assert [[el.mem_id for el in found] for found in _scan(node)] == expected
