@@ -240,3 +240,17 @@ def test_scan_finds_what_the_star_query_finds_on_every_benchmark_page():
             expected = [[el.mem_id for el in every if test(el.tag_id)] for test in (
                 lambda t: t in BLOCKISH_IDS, lambda t: t == _BR_ID, lambda t: t == _A_ID)]
             assert [[el.mem_id for el in found] for found in _scan(node)] == expected
+
+
+def _same_class_or_id(node) -> None:
+    one = [el.mem_id for el in node.css(":is([class], [id])")]
+    assert len(one) == len(set(one)) and set(one) == {el.mem_id for el in node.css("[class], [id]")}
+
+
+def test_class_or_id_query_of_strip_chrome_matches_the_selector_list():
+    """`strip_chrome` asks one `:is()` selector for what `[class], [id]` finds, each element once."""
+    tree = LexborHTMLParser('<div class=a id=b><p id=c><i class="">x</i><svg class=s><use id=u/></svg></p><p ID=d CLASS></p></div>')
+    _same_class_or_id(tree.body.child)
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            _same_class_or_id(LexborHTMLParser(f.read(), options=_PARSE_OPTIONS).body)

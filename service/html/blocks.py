@@ -52,9 +52,9 @@ class RawBlock:
 def strip_chrome(nodes: list, stats, reasons=None) -> None:
     """Decompose chrome elements inside `nodes`, counting each by reason.
 
-    One `[class], [id]` query per body node, then a regex on the lower-cased
-    class and id (Lexbor re-parses a selector list on every query, so ~100
-    attribute selectors cost far more than this). Matches are collected first
+    One query for the elements with a class or an id per body node, then a
+    regex on the lower-cased class and id (Lexbor re-parses a selector list on
+    every query, so ~100 attribute selectors cost far more than this). Matches are collected first
     and only the outermost are decomposed: a node inside a decomposed one is
     freed memory and must never be touched again.
     """
@@ -63,8 +63,10 @@ def strip_chrome(nodes: list, stats, reasons=None) -> None:
     for node in nodes:
         own = node.mem_id
         doomed = []
-        # css() includes the node itself, and returns an element with both a class and an id twice
-        for el in {el.mem_id: el for el in node.css("[class], [id]")}.values():
+        # css() includes the node itself; one `:is()` selector is one walk of the tree and
+        # returns each element once (a `[class], [id]` list walks twice and repeats an
+        # element with both; ~20% dearer with the dedupe)
+        for el in node.css(":is([class], [id])"):
             if el.tag in _NEVER_CHROME_ALONE:
                 continue
             attrs = el.attributes
