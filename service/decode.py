@@ -142,6 +142,11 @@ def _looks_binary(raw: bytes) -> bool:
     return controls > MAX_CONTROL_RATIO * len(sample)
 
 
+def _refuse_binary(raw: bytes) -> None:
+    if _looks_binary(raw):
+        raise UnprocessablePage("binary", "the bytes look like binary data (file signature, NUL or control bytes)")
+
+
 def _bad_ratio(text: str) -> float:
     sample = text[:SAMPLE_BYTES]
     if not sample:
@@ -196,8 +201,7 @@ def decode(raw: bytes) -> tuple[str, str]:
         text = raw.decode(utf16, "replace")
         if _bad_ratio(text) <= MAX_CONTROL_RATIO:
             return text, utf16
-    if _looks_binary(raw):
-        raise UnprocessablePage("binary", "the bytes look like binary data (file signature, NUL or control bytes)")
+    _refuse_binary(raw)
 
     # Fast path: valid UTF-8 (and plain ASCII) is by far the most common case.
     try:
@@ -232,8 +236,7 @@ def utf8_chars(raw: bytes) -> int | None:
             return None
     if b"\x00" in raw[:SAMPLE_BYTES] and _utf16_without_bom(raw):
         return None  # `decode` tries UTF-16 first; let it decide
-    if _looks_binary(raw):
-        raise UnprocessablePage("binary", "the bytes look like binary data (file signature, NUL or control bytes)")
+    _refuse_binary(raw)
     n = pos = 0
     end = len(raw)
     try:

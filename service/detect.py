@@ -37,7 +37,7 @@ def detect_kind(text: str) -> str:
     head = text[:SAMPLE_CHARS].lstrip("\ufeff")
     if "<" not in head:
         return "text"
-    if _START_RE.match(head):
+    if starts_like_html(head):
         return "html"
     count = 0
     for _ in _TAG_RE.finditer(head):
