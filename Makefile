@@ -7,7 +7,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test bench setup clean-venv
 
-$(STAMP): pyproject.toml
+# the compiled fast paths are built by the install: rebuild when their sources change
+NATIVE_SRC := $(wildcard service/native/*.pyx service/native/*.pxd service/native/*.h)
+
+$(STAMP): pyproject.toml setup.py $(NATIVE_SRC)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,bench]'
@@ -18,9 +21,10 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/winnow run
 
+# WINNOW_NATIVE=1: fail rather than quietly test the Python fallback in place of the compiled code
 test: $(STAMP)
 	scripts/ensure-tools
-	$(PY) -m pytest -q
+	WINNOW_NATIVE=1 $(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) bench/extraction.py
