@@ -216,7 +216,8 @@ def test_dockerfile_is_slim_non_root_exec_form_with_healthcheck():
     assert "/healthz" in " ".join(check) and "/readyz" not in " ".join(check)
 
     # what it copies exists, and the .dockerignore next to it lets it through
-    copied = [a.split()[:-1] for w, a in instr if w == "COPY"]
+    # (a COPY --from=<stage> takes files from an earlier stage, not from the context)
+    copied = [a.split()[:-1] for w, a in instr if w == "COPY" and not a.startswith("--from=")]
     ignore = (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
     allowed = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
     for sources in copied:
@@ -224,6 +225,8 @@ def test_dockerfile_is_slim_non_root_exec_form_with_healthcheck():
             assert (ROOT / src).exists(), src
             assert src.rstrip("/") in allowed, f"{src} is excluded by Dockerfile.dockerignore"
     assert any("pip install ." in a for w, a in instr if w == "RUN")
+    # the build stage fails if the compiled fast paths did not build (no silent Python fallback in the image)
+    assert any("WINNOW_NATIVE=1" in a and "service.native" in a for w, a in instr if w == "RUN")
 
 
 def test_container_command_is_the_real_cli_command():

@@ -14,6 +14,7 @@ import signal
 
 from aiohttp import web
 
+from .. import native
 from . import embedded as embedded_mod
 from .config import Config
 from .http import make_app
@@ -67,8 +68,11 @@ async def serve(cfg: Config, profiles=None, rules=None) -> int:
                 "consumer": cfg.consumer,
                 "pool_size": cfg.pool_size,
                 "batch_per_process": worker.batch,
+                "native": native.STATUS,
             },
         )
+        if not native.ACTIVE:
+            log.warning("compiled fast paths not in use: extraction runs the slower Python code", extra={"native": native.STATUS})
         run = asyncio.create_task(worker.run())
         await stop_requested.wait()
         try:

@@ -99,7 +99,11 @@ class Metrics:
             "winnow_last_processed_timestamp_seconds", "Unix time of the last entry published and acked.", registry=r
         )
         self.ready = Gauge("winnow_ready", "1 when the worker is ready (Redis reachable, group present, not draining).", registry=r)
-        self.build_info = Info("winnow_build", "Version of winnow and Python.", registry=r)
-        from .. import __version__
+        self.build_info = Info(
+            "winnow_build", "Version of winnow and Python, and whether the compiled fast paths are in use.", registry=r
+        )
+        from .. import __version__, native
 
-        self.build_info.info({"version": __version__, "python": platform.python_version()})
+        self.build_info.info(
+            {"version": __version__, "python": platform.python_version(), "native": "compiled" if native.ACTIVE else "python"}
+        )
