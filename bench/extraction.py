@@ -64,7 +64,9 @@ def winnow_runner():
         except UnprocessablePage:
             return ""
 
-    run.mode = "bytes" if use_bytes else "str (utf-8, errors=replace)"
+    from service import native
+
+    run.mode = ("bytes" if use_bytes else "str (utf-8, errors=replace)") + f", compiled fast paths: {native.STATUS}"
     return run
 
 
