@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..native import load as _load_native
 from .body import outermost
 from .measure import squash, weight
 from .tags import COMMENT_ID, TEXT_ID, holders, tag_id, tag_ids
@@ -280,7 +281,18 @@ def _scan(node) -> tuple[list, list, list]:
 
 
 def read_blocks(nodes: list) -> list[RawBlock]:
-    """Typed raw blocks of `nodes` in document order (at most MAX_BLOCKS)."""
+    """Typed raw blocks of `nodes` in document order (at most MAX_BLOCKS).
+
+    The compiled walk (service/native/blocks.pyx) when built, else the Python
+    reference below; both give identical lists.
+    """
+    if _native is not None:
+        return _native.read_blocks(nodes)
+    return _read_blocks_py(nodes)
+
+
+def _read_blocks_py(nodes: list) -> list[RawBlock]:
+    """read_blocks in Python: the reference the compiled walk is tested against."""
     w = _Walker()
     try:
         for node in nodes:
@@ -297,3 +309,25 @@ def read_blocks(nodes: list) -> list[RawBlock]:
     except _Full:
         pass
     return w.blocks
+
+
+_native = _load_native("blocks")  # None: the Python walk above
+if _native is not None:
+    _native.configure(
+        text_id=_TEXT_ID,
+        a_id=_A_ID,
+        br_id=_BR_ID,
+        li_id=_LI_ID,
+        blockquote_id=_BLOCKQUOTE_ID,
+        inline_ids=_INLINE_IDS,
+        skip_ids=_SKIP_IDS,
+        heading_levels=_HEADING_LEVELS,
+        leaf_or_li_ids=_LEAF_OR_LI_IDS,
+        leaf_ids=tag_ids(LEAF),
+        blockish_ids=BLOCKISH_IDS,
+        block_tag_ids=_BLOCK_TAG_IDS,
+        raw_block=RawBlock,
+        squash=squash,
+        br=BR,
+        max_blocks=MAX_BLOCKS,
+    )

@@ -1,0 +1,380 @@
+# cython: language_level=3
+# distutils: language = c++
+"""Compiled `read_blocks` of service/html/blocks.py, over Lexbor node pointers.
+
+Mirrors `read_blocks` with its helpers `_scan`, `tags.holders`,
+`_links_by_block` and the `_Walker` walk, step for step: the Python code is
+the reference (`blocks._read_blocks_py`) and tests require identical RawBlock
+lists. The Python walk spends its time building one selectolax Node per child
+and calling `text()`/`css("a")` through them; here the children are reached by
+pointer, tag ids are looked up in a flat table and text is gathered in C and
+decoded once, exactly where `Node.text()` would decode it (bytes of all text
+nodes of a subtree joined first, then decoded with "replace"). The text
+buffer, `squash` and the RawBlock construction stay Python objects, so
+flushing and line splitting are the reference's own operations.
+
+The tree is only read, never changed, and nothing is kept after the call.
+"""
+
+cimport cython
+from libc.stdint cimport uintptr_t
+from libcpp.string cimport string
+from libcpp.unordered_set cimport unordered_set
+from libcpp.unordered_map cimport unordered_map
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+
+from .lexbor_layout cimport wl_node_t, wl_character_data_t, WL_NODE_TEXT
+
+# what a tag id is to the walk (bits, as one id can be in several of blocks.py's sets)
+cdef enum:
+    F_INLINE = 1        # _INLINE_IDS
+    F_SKIP = 2          # _SKIP_IDS
+    F_HEADING = 4       # _HEADING_LEVELS
+    F_LEAF_OR_LI = 8    # _LEAF_OR_LI_IDS
+    F_LEAF = 16         # LEAF (the top node's test)
+    F_BLOCKISH = 32     # BLOCKISH_IDS (_scan)
+    F_BLOCK_TAG = 64    # _BLOCK_TAG_IDS (_links_by_block)
+    NTAGS = 1024        # standard Lexbor tag ids are far below; custom elements' ids are larger: no flags
+
+cdef unsigned char _FLAGS[NTAGS]
+cdef object _LEVELS = {}  # heading tag id -> level (a Python int, as blocks.py stores it)
+cdef uintptr_t _TEXT_ID = 0, _A_ID = 0, _BR_ID = 0, _LI_ID = 0, _BLOCKQUOTE_ID = 0
+cdef object _RawBlock = None
+cdef object _squash = None
+cdef str _BR = None
+cdef Py_ssize_t _MAX_BLOCKS = 0
+cdef bint _ready = False
+
+cdef str PARAGRAPH = "paragraph"
+cdef str HEADING = "heading"
+cdef str QUOTE = "quote"
+cdef str LIST_ITEM = "list_item"
+
+
+class _Full(Exception):
+    """MAX_BLOCKS blocks are read (blocks._Full)."""
+
+
+def configure(*, text_id, a_id, br_id, li_id, blockquote_id, inline_ids, skip_ids, heading_levels,
+              leaf_or_li_ids, leaf_ids, blockish_ids, block_tag_ids, raw_block, squash, br, max_blocks):
+    """Take blocks.py's tag sets (Lexbor ids), RawBlock, squash and constants, once at its import.
+
+    Passed in rather than written here so the two versions cannot drift apart.
+    """
+    global _TEXT_ID, _A_ID, _BR_ID, _LI_ID, _BLOCKQUOTE_ID, _LEVELS, _RawBlock, _squash, _BR, _MAX_BLOCKS, _ready
+    cdef int i
+    for i in range(NTAGS):
+        _FLAGS[i] = 0
+    for ids, bit in ((inline_ids, F_INLINE), (skip_ids, F_SKIP), (heading_levels, F_HEADING),
+                     (leaf_or_li_ids, F_LEAF_OR_LI), (leaf_ids, F_LEAF), (blockish_ids, F_BLOCKISH),
+                     (block_tag_ids, F_BLOCK_TAG)):
+        for tid in ids:
+            if not 0 <= tid < NTAGS:
+                raise ValueError(f"tag id {tid} outside the table of standard tags")
+            _FLAGS[tid] |= bit
+    _LEVELS = dict(heading_levels)
+    _TEXT_ID, _A_ID, _BR_ID, _LI_ID, _BLOCKQUOTE_ID = text_id, a_id, br_id, li_id, blockquote_id
+    _RawBlock, _squash, _BR, _MAX_BLOCKS = raw_block, squash, br, max_blocks
+    _ready = True
+
+
+cdef inline unsigned char _flags(uintptr_t tid) noexcept nogil:
+    return _FLAGS[tid] if tid < NTAGS else 0
+
+
+cdef inline str _decode(const char *data, size_t length):
+    if length == 0:
+        return ""
+    return PyUnicode_DecodeUTF8(data, length, "replace")
+
+
+cdef str _text_content(wl_node_t *node):
+    """`Node.text_content or ""` of a text node."""
+    cdef wl_character_data_t *cd = <wl_character_data_t *> node
+    if node.type != WL_NODE_TEXT or cd.data.data == NULL:
+        return ""
+    return _decode(<const char *> cd.data.data, cd.data.length)
+
+
+cdef void _gather(wl_node_t *root, string *out, bint spaced) noexcept:
+    """The UTF-8 bytes `Node.text()` decodes (`text(separator=" ")` if `spaced`), into `out`.
+
+    The root counts only if it is a text node itself; below it, nodes with the
+    text tag id, in the order of lxb_dom_node_simple_walk.
+    """
+    cdef wl_node_t *node
+    cdef wl_character_data_t *cd
+    cdef Py_ssize_t count = 0
+    if root.type == WL_NODE_TEXT:
+        cd = <wl_character_data_t *> root
+        if cd.data.data != NULL:
+            out.append(<const char *> cd.data.data, cd.data.length)
+            count += 1
+    node = root.first_child
+    while node != NULL:
+        if node.local_name == _TEXT_ID:
+            cd = <wl_character_data_t *> node
+            if cd.data.data != NULL:
+                if spaced and count:
+                    out.push_back(b' ')
+                out.append(<const char *> cd.data.data, cd.data.length)
+                count += 1
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+
+
+cdef class _Walker:
+    """blocks._Walker, plus the per-node scan (has_block, has_br, links) as C++ sets."""
+
+    cdef list blocks
+    cdef list buf
+    cdef Py_ssize_t buf_links
+    cdef Py_ssize_t buf_len  # sum(len(x) for x in buf), kept as buf changes
+    cdef unordered_set[uintptr_t] has_block
+    cdef unordered_set[uintptr_t] has_br
+    cdef unordered_map[uintptr_t, Py_ssize_t] links
+    cdef string tmp
+
+    def __cinit__(self):
+        self.blocks = []
+        self.buf = []
+        self.buf_links = 0
+        self.buf_len = 0
+
+    cdef str text(self, wl_node_t *node, bint spaced):
+        """`node.text()` (`node.text(separator=" ")` if `spaced`)."""
+        self.tmp.clear()
+        _gather(node, &self.tmp, spaced)
+        return _decode(self.tmp.data(), self.tmp.size())
+
+    cdef Py_ssize_t text_len(self, wl_node_t *node) except -1:
+        """`len(node.text())`: counted in the bytes when they are ASCII, else decoded."""
+        cdef size_t i, n
+        cdef const unsigned char *p
+        self.tmp.clear()
+        _gather(node, &self.tmp, False)
+        n = self.tmp.size()
+        p = <const unsigned char *> self.tmp.data()
+        for i in range(n):
+            if p[i] >= 0x80:
+                return len(_decode(self.tmp.data(), n))
+        return n
+
+    cdef Py_ssize_t anchor_chars(self, wl_node_t *root) except -1:
+        """`sum(len(a.text()) for a in root.css("a"))`."""
+        cdef wl_node_t *node = root
+        cdef Py_ssize_t total = 0
+        while True:
+            if node.local_name == _A_ID:
+                total += self.text_len(node)
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != root and node.next == NULL:
+                node = node.parent
+            if node == root:
+                break
+            node = node.next
+        return total
+
+    cdef int scan(self, wl_node_t *top) except -1:
+        """`_scan`, `holders` for blocks and for <br>s, and `_links_by_block`, in one walk of `top`'s subtree."""
+        cdef wl_node_t *node = top
+        cdef wl_node_t *up
+        cdef uintptr_t tid
+        cdef unsigned char f
+        cdef Py_ssize_t n
+        cdef int hops
+        cdef unordered_set[uintptr_t] *found
+        self.has_block.clear()
+        self.has_br.clear()
+        self.links.clear()
+        while True:
+            tid = node.local_name
+            f = _flags(tid)
+            found = NULL
+            if f & F_BLOCKISH:
+                found = &self.has_block
+            elif tid == _BR_ID:
+                found = &self.has_br
+            elif tid == _A_ID:
+                n = self.text_len(node)
+                if n:
+                    up = node.parent
+                    hops = 0
+                    while up != NULL and hops < 8:
+                        if _flags(up.local_name) & F_BLOCK_TAG:
+                            self.links[<uintptr_t> up] += n
+                            break
+                        up = up.parent
+                        hops += 1
+            if found != NULL and node != top:  # holders(): the top matching says nothing of what it holds
+                up = node.parent
+                while up != NULL:
+                    if found.count(<uintptr_t> up):
+                        break
+                    found.insert(<uintptr_t> up)
+                    if up == top:
+                        break
+                    up = up.parent
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != top and node.next == NULL:
+                node = node.parent
+            if node == top:
+                break
+            node = node.next
+        return 0
+
+    cdef int emit(self, str kind, str text, object level, object links) except -1:
+        self.blocks.append(_RawBlock(kind, text, level, links))
+        if len(self.blocks) >= _MAX_BLOCKS:
+            raise _Full
+        return 0
+
+    cdef int add(self, str piece) except -1:
+        self.buf.append(piece)
+        self.buf_len += len(piece)
+        return 0
+
+    cdef int flush(self, str kind) except -1:
+        cdef str text, line
+        cdef object links, total
+        if not self.buf:
+            return 0
+        text = "".join(self.buf)
+        links = self.buf_links
+        self.buf = []
+        self.buf_links = 0
+        self.buf_len = 0
+        if text.isspace():
+            return 0
+        if _BR not in text:
+            text = _squash(text)
+            if text:
+                self.emit(kind, text, None, links)
+            return 0
+        total = len(text) or 1
+        for line in text.split(_BR):
+            line = _squash(line)
+            if line:
+                self.emit(kind, line, None, links * len(line) // total)  # Python ints: floor division
+        return 0
+
+    cdef int leaf(self, wl_node_t *node, str kind, object level) except -1:
+        cdef str text
+        cdef uintptr_t key = <uintptr_t> node
+        if level is not None and self.has_br.count(key):
+            text = self.text(node, True)
+        else:
+            text = self.text(node, False)
+        if not text or text.isspace():
+            return 0
+        text = _squash(text)
+        if text:
+            self.emit(kind, text, level, self.links[key] if self.links.count(key) else 0)
+        return 0
+
+    cdef int walk(self, wl_node_t *node, str kind, int depth, bint inline) except -1:
+        cdef wl_node_t *child
+        cdef uintptr_t tid, key
+        cdef unsigned char f
+        cdef Py_ssize_t before
+        cdef str t, inner
+        if depth > 200:  # pathological nesting: read what is left as one run
+            self.add(self.text(node, False))
+            return 0
+        child = node.first_child
+        while child != NULL:
+            tid = child.local_name
+            f = _flags(tid)
+            if tid == _TEXT_ID:
+                self.add(_text_content(child))
+            elif f & F_INLINE:
+                key = <uintptr_t> child
+                if self.has_block.count(key):
+                    if self.buf:
+                        self.flush(kind)
+                    self.walk(child, kind, depth + 1, False)
+                elif self.has_br.count(key):
+                    if tid == _A_ID:
+                        before = self.buf_len
+                        self.walk(child, kind, depth + 1, True)
+                        self.buf_links += self.buf_len - before
+                    else:
+                        self.walk(child, kind, depth + 1, True)
+                else:
+                    t = self.text(child, False)
+                    if t:
+                        self.add(t)
+                        if tid == _A_ID:
+                            self.buf_links += len(t)
+                        else:
+                            self.buf_links += self.anchor_chars(child)
+            elif tid == _BR_ID:
+                self.add(_BR)
+                if len(self.buf) > 2000:  # a line break ends a line anyway: keep the buffer small
+                    self.flush(kind)
+            elif f & F_SKIP:
+                pass
+            elif f & F_HEADING:
+                if self.buf:
+                    self.flush(kind)
+                self.leaf(child, HEADING, _LEVELS[tid])
+            elif f & F_LEAF_OR_LI:
+                if self.buf:
+                    self.flush(kind)
+                if tid != _LI_ID:
+                    inner = kind
+                else:
+                    inner = QUOTE if kind == QUOTE else LIST_ITEM
+                key = <uintptr_t> child
+                if self.has_block.count(key) or self.has_br.count(key):
+                    self.walk(child, inner, depth + 1, False)
+                else:
+                    self.leaf(child, inner, None)
+            elif tid == _BLOCKQUOTE_ID:
+                if self.buf:
+                    self.flush(kind)
+                self.walk(child, QUOTE, depth + 1, False)
+            else:
+                if self.buf:
+                    self.flush(kind)
+                self.walk(child, kind, depth + 1, False)
+            child = child.next
+        if not inline:
+            self.flush(kind)
+        return 0
+
+
+def read_blocks(list nodes) -> list:
+    """blocks.read_blocks: typed raw blocks of `nodes` (selectolax Nodes) in document order."""
+    cdef _Walker w = _Walker()
+    cdef wl_node_t *top
+    cdef uintptr_t tid, key
+    cdef unsigned char f
+    if not _ready:
+        raise RuntimeError("service.native.blocks.configure() was not called")
+    try:
+        for node in nodes:
+            top = <wl_node_t *> <uintptr_t> node.mem_id
+            w.scan(top)
+            tid = top.local_name
+            f = _flags(tid)
+            key = <uintptr_t> top
+            if f & F_HEADING:
+                w.leaf(top, HEADING, _LEVELS[tid])
+            elif w.has_block.count(key) or w.has_br.count(key) or not (f & F_LEAF):
+                w.walk(top, PARAGRAPH, 0, False)
+            else:
+                w.leaf(top, PARAGRAPH, None)
+    except _Full:
+        pass
+    return w.blocks

@@ -1,0 +1,182 @@
+"""The compiled read_blocks (service/native/blocks.pyx) returns exactly what the Python walk returns.
+
+Compared on the real input (the body nodes of every benchmark page, taken
+inside the pipeline after chrome was stripped), on every element of crafted
+pages as a top node, on pathological nesting and block counts, and on random
+markup from hypothesis. `clean()` is compared with the compiled walk on and off.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+import service
+from service.html import blocks, extract
+from service.native import load
+from tests.conftest import SHARED
+
+NATIVE = load("blocks")
+if NATIVE is None and os.environ.get("WINNOW_NATIVE") != "1":
+    pytest.skip("service.native.blocks is not built (WINNOW_NATIVE=1 makes this an error)", allow_module_level=True)
+
+PAGES = sorted(glob.glob(os.path.join(SHARED, "datasets", "scrapinghub", "html", "*.html.gz")))
+SEEDS = sorted(glob.glob(os.path.join(SHARED, "seeds", "*")))
+
+
+def _same(nodes) -> list:
+    fast, ref = NATIVE.read_blocks(nodes), blocks._read_blocks_py(nodes)
+    assert fast == ref
+    return ref
+
+
+def _every_top(html) -> int:
+    """Compare with the body, and with each element under it as the top node; return the blocks read from the body."""
+    tree = LexborHTMLParser(html)
+    body = tree.body
+    n = len(_same([body]))
+    for el in body.traverse():
+        _same([el])
+    _same([tree.root])
+    return n
+
+
+def test_the_module_reads_blocks_natively():
+    assert blocks._native is NATIVE
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_same_blocks_on_every_benchmark_page_inside_the_pipeline(monkeypatch):
+    seen = []
+
+    def both(nodes):
+        seen.append(len(_same(nodes)))
+        return blocks._read_blocks_py(nodes)
+
+    monkeypatch.setattr(extract, "read_blocks", both)
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            try:
+                service.clean(f.read())
+            except Exception:  # a page without content still went through read_blocks
+                pass
+    assert len(seen) == len(PAGES) and sum(seen) > 10 * len(PAGES)
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_same_blocks_on_whole_benchmark_pages_and_their_sections():
+    for path in PAGES[:60]:
+        with gzip.open(path, "rb") as f:
+            tree = LexborHTMLParser(f.read())
+        _same([tree.body])
+        _same([tree.root])
+        _same(tree.body.css("article, main, section, div > p, li, h2, td")[:40])
+
+
+def _run(raw):
+    try:
+        return service.clean(raw).to_dict()
+    except Exception as e:  # the same refusal both ways
+        return repr(e)
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_clean_is_the_same_with_the_compiled_walk_on_and_off(monkeypatch):
+    for path in PAGES + SEEDS:
+        with (gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")) as f:
+            raw = f.read()
+        monkeypatch.setattr(blocks, "_native", NATIVE)
+        on = _run(raw)
+        monkeypatch.setattr(blocks, "_native", None)
+        assert _run(raw) == on, path
+
+
+CRAFTED = [
+    "",
+    "text directly under body <b>bold</b> tail",
+    "<p></p><div></div><span></span><p> \u00a0 </p><h2> </h2>",
+    "<h1>Title<br>second line</h1><h2>a<b>b</b><br>c</h2><h3><a href=x>link</a> heading</h3>",
+    "<p>one<br>two<br><br>three <a href=x>link<br>more</a> end</p>",
+    "<ul><li>one<li>two <a>x</a><li><p>para in li</p>tail</ul><ol><li><ul><li>deep</ul></ol>",
+    "<blockquote>quoted <p>para</p><ul><li>item in quote</li></ul></blockquote>",
+    "<table><tr><td>cell <a>l</a></td><th>head<br>er</th></tr></table><dl><dt>t</dt><dd>d<br>e</dd></dl>",
+    "<div>a<!-- comment --><script>var x</script><style>p{}</style><template><p>t</p></template>b</div>",
+    "<div><svg><a><text>svg link</text></a><path></path></svg> after</div>",
+    "<p>\u4e2d\u6587 \ud55c\uad6d\uc5b4 \u65e5\u672c\u8a9e <a>\ud55c\uad6d</a></p><p>nul \x00 here</p>",
+    "<custom-tag>custom <p>inner</p> text</custom-tag><x-y><br>z</x-y>",
+    "<span>inline <div>block in inline</div> tail <a>l<p>p in a</p></a></span>",
+    "<a href=x>top <br> link</a><b><i><a>nested <br>anchor</a> text</i></b>",
+    "<pre>  code\n  block  </pre><address>addr<br>ess</address><p>x<hr>y</p>",
+    "<span><dd>dd in span</dd> rest <a>a<dd>dd in a</dd><br>b</a></span>",
+    "<div>" + "word <br>" * 2500 + "</div>",
+    "<div><a>" + "w <br>" * 2500 + "</a>tail</div>",
+    "<noscript><p>ns</p></noscript><title>t</title><meta><link>",
+    # link text is credited to a block element at most 8 parents up
+    "".join(f"<p>{'<b>' * n}<a>link {n}</a>{'</b>' * n} text</p>" for n in range(5, 11)),
+]
+
+
+@pytest.mark.parametrize("html", CRAFTED)
+def test_same_blocks_on_crafted_markup_from_every_top(html):
+    _every_top(html)
+
+
+def test_invalid_utf8_is_replaced_the_same_way():
+    raw = b"<p>bad \xff\xfe bytes \xc3 split <a>\xe2\x82 anchor</a> \xf0\x9f\x98\x80 emoji</p><h2>\xc3<br>\xa9</h2>"
+    _every_top(raw)
+
+
+def test_deep_nesting():
+    for tag in ("div", "span", "b", "li", "blockquote", "a", "custom-tag"):
+        for depth in (199, 200, 201, 202, 1000):
+            html = f"<{tag}>x<br>" * depth + "<p>deep <a>link</a></p>" + f"</{tag}>" * depth + "<p>after</p>"
+            tree = LexborHTMLParser(html)
+            _same([tree.body])
+
+
+def test_more_than_max_blocks_is_cut_at_max_blocks():
+    for html in (
+        "<p>x</p>" * (blocks.MAX_BLOCKS + 5),
+        "<div>" + "line<br>" * (blocks.MAX_BLOCKS + 5) + "</div>",
+        "<ul>" + "<li>i</li>" * (blocks.MAX_BLOCKS + 5) + "</ul>",
+    ):
+        tree = LexborHTMLParser(html)
+        assert len(_same([tree.body])) == blocks.MAX_BLOCKS
+        assert len(_same([tree.body.css_first("p, div, ul"), tree.body])) == blocks.MAX_BLOCKS
+
+
+TAGS = (
+    "p div span a br h1 h2 h3 h4 h5 h6 li ul ol blockquote pre td th table tr script style template "
+    "svg custom-tag b i dd address section noscript".split()
+)
+TEXTS = st.lists(
+    st.sampled_from(list("ab  \t\n\u00a0\u3000\u4e2d\ud55c\x00\ue000.,") + ["word", "&nbsp;", "<!--c-->", "&#0;"]),
+    max_size=12,
+).map("".join)
+
+
+@st.composite
+def markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4 if depth < 5 else 1))):
+        if depth < 6 and draw(st.booleans()):
+            tag = draw(st.sampled_from(TAGS))
+            if tag == "br":
+                parts.append("<br>")
+            else:
+                parts.append(f"<{tag}>{draw(markup(depth + 1))}</{tag}>")
+        else:
+            parts.append(draw(TEXTS))
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(markup())
+def test_same_blocks_on_random_markup(html):
+    _every_top(html)
