@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 import service
 from service.html import blocks, extract
+from service.html.measure import squash
 from service.native import load
 from tests.conftest import SHARED
 
@@ -180,3 +181,21 @@ def markup(draw, depth=0):
 @given(markup())
 def test_same_blocks_on_random_markup(html):
     _every_top(html)
+
+
+WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WHITESPACE + [" ", " ", "\x00", "\ue000", "\u200b"]), st.characters()), max_size=30))
+def test_compiled_squash_is_measure_squash(chars):
+    text = "".join(chars)
+    assert NATIVE.squash(text) == squash(text) == " ".join(text.split())
+    for kind in ("a" + text, "\u00e9" + text, "\u4e2d" + text, "\U0001f600" + text + " "):
+        assert NATIVE.squash(kind) == squash(kind)
+
+
+def test_compiled_squash_knows_every_whitespace_character():
+    for top in (0x100, 0x10000, 0x110000):  # one text of each of CPython's three string widths
+        text = "a" + "b".join(chr(c) + chr(c) for c in range(top)) + " "
+        assert NATIVE.squash(text) == " ".join(text.split())

@@ -327,7 +327,6 @@ if _native is not None:
         blockish_ids=BLOCKISH_IDS,
         block_tag_ids=_BLOCK_TAG_IDS,
         raw_block=RawBlock,
-        squash=squash,
         br=BR,
         max_blocks=MAX_BLOCKS,
     )

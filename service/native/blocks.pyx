@@ -10,18 +10,28 @@ and calling `text()`/`css("a")` through them; here the children are reached by
 pointer, tag ids are looked up in a flat table and text is gathered in C and
 decoded once, exactly where `Node.text()` would decode it (bytes of all text
 nodes of a subtree joined first, then decoded with "replace"). The text
-buffer, `squash` and the RawBlock construction stay Python objects, so
-flushing and line splitting are the reference's own operations.
+buffer and the RawBlock construction stay Python objects, so flushing and
+line splitting are the reference's own operations; `squash` is measure.squash
+in C (tested against it).
 
 The tree is only read, never changed, and nothing is kept after the call.
 """
 
 cimport cython
-from libc.stdint cimport uintptr_t
+from libc.stdint cimport uintptr_t, uint8_t, uint16_t, uint32_t
 from libcpp.string cimport string
 from libcpp.unordered_set cimport unordered_set
 from libcpp.unordered_map cimport unordered_map
+from libc.stdlib cimport malloc, free
 from cpython.unicode cimport PyUnicode_DecodeUTF8
+
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
+    void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch) nogil
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
 
 from .lexbor_layout cimport wl_node_t, wl_character_data_t, WL_NODE_TEXT
 
@@ -40,7 +50,6 @@ cdef unsigned char _FLAGS[NTAGS]
 cdef object _LEVELS = {}  # heading tag id -> level (a Python int, as blocks.py stores it)
 cdef uintptr_t _TEXT_ID = 0, _A_ID = 0, _BR_ID = 0, _LI_ID = 0, _BLOCKQUOTE_ID = 0
 cdef object _RawBlock = None
-cdef object _squash = None
 cdef str _BR = None
 cdef Py_ssize_t _MAX_BLOCKS = 0
 cdef bint _ready = False
@@ -56,12 +65,12 @@ class _Full(Exception):
 
 
 def configure(*, text_id, a_id, br_id, li_id, blockquote_id, inline_ids, skip_ids, heading_levels,
-              leaf_or_li_ids, leaf_ids, blockish_ids, block_tag_ids, raw_block, squash, br, max_blocks):
-    """Take blocks.py's tag sets (Lexbor ids), RawBlock, squash and constants, once at its import.
+              leaf_or_li_ids, leaf_ids, blockish_ids, block_tag_ids, raw_block, br, max_blocks):
+    """Take blocks.py's tag sets (Lexbor ids), RawBlock and constants, once at its import.
 
     Passed in rather than written here so the two versions cannot drift apart.
     """
-    global _TEXT_ID, _A_ID, _BR_ID, _LI_ID, _BLOCKQUOTE_ID, _LEVELS, _RawBlock, _squash, _BR, _MAX_BLOCKS, _ready
+    global _TEXT_ID, _A_ID, _BR_ID, _LI_ID, _BLOCKQUOTE_ID, _LEVELS, _RawBlock, _BR, _MAX_BLOCKS, _ready
     cdef int i
     for i in range(NTAGS):
         _FLAGS[i] = 0
@@ -74,7 +83,7 @@ def configure(*, text_id, a_id, br_id, li_id, blockquote_id, inline_ids, skip_id
             _FLAGS[tid] |= bit
     _LEVELS = dict(heading_levels)
     _TEXT_ID, _A_ID, _BR_ID, _LI_ID, _BLOCKQUOTE_ID = text_id, a_id, br_id, li_id, blockquote_id
-    _RawBlock, _squash, _BR, _MAX_BLOCKS = raw_block, squash, br, max_blocks
+    _RawBlock, _BR, _MAX_BLOCKS = raw_block, br, max_blocks
     _ready = True
 
 
@@ -86,6 +95,92 @@ cdef inline str _decode(const char *data, size_t length):
     if length == 0:
         return ""
     return PyUnicode_DecodeUTF8(data, length, "replace")
+
+
+ctypedef fused char_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef bint _SPACE8[256]
+for _i in range(256):
+    _SPACE8[_i] = chr(_i).isspace()
+
+
+cdef inline bint _is_space(Py_UCS4 ch) noexcept nogil:
+    """str.isspace() of one character (Py_UNICODE_ISSPACE; tested against it on every code point)."""
+    if ch < 256:
+        return _SPACE8[ch]
+    if ch < 0x1680:
+        return False
+    return (ch == 0x1680 or 0x2000 <= ch <= 0x200A or ch == 0x2028 or ch == 0x2029 or ch == 0x202F
+            or ch == 0x205F or ch == 0x3000)
+
+
+cdef Py_ssize_t _squash_into(const char_t *src, Py_ssize_t n, char_t *dst) noexcept nogil:
+    """Write `" ".join(src.split())` to dst; return its length, or -1 if that is src as it is."""
+    cdef Py_ssize_t i, m = 0
+    cdef bint space = True  # before the first character: a leading space is not clean
+    cdef bint pending = False
+    cdef Py_UCS4 ch
+    for i in range(n):
+        ch = src[i]
+        if ch == 32:
+            if space:
+                break
+            space = True
+        elif _is_space(ch):
+            break
+        else:
+            space = False
+    else:
+        if n == 0 or not space:
+            return -1
+    for i in range(n):
+        ch = src[i]
+        if _is_space(ch):
+            pending = m > 0
+        else:
+            if pending:
+                dst[m] = 32
+                m += 1
+                pending = False
+            dst[m] = <char_t> ch
+            m += 1
+    return m
+
+
+cpdef str squash(str text):
+    """measure.squash: `" ".join(text.split())`, in C over the code points.
+
+    measure.squash returns a clean text as it is and else splits and joins; both
+    give `" ".join(text.split())`, and so does this (same whitespace as
+    str.split()). Most of the Python walk's remaining time was here.
+    """
+    cdef Py_ssize_t n = len(text), m
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef void *out
+    if n == 0:
+        return text
+    out = malloc(n * kind)
+    if out == NULL:
+        raise MemoryError
+    try:
+        if kind == 1:
+            m = _squash_into(<const uint8_t *> data, n, <uint8_t *> out)
+        elif kind == 2:
+            m = _squash_into(<const uint16_t *> data, n, <uint16_t *> out)
+        else:
+            m = _squash_into(<const uint32_t *> data, n, <uint32_t *> out)
+        if m < 0:
+            return text
+        if m == 0:
+            return ""
+        return PyUnicode_FromKindAndData(kind, out, m)
+    finally:
+        free(out)
 
 
 cdef str _text_content(wl_node_t *node):
@@ -257,13 +352,13 @@ cdef class _Walker:
         if text.isspace():
             return 0
         if _BR not in text:
-            text = _squash(text)
+            text = squash(text)
             if text:
                 self.emit(kind, text, None, links)
             return 0
         total = len(text) or 1
         for line in text.split(_BR):
-            line = _squash(line)
+            line = squash(line)
             if line:
                 self.emit(kind, line, None, links * len(line) // total)  # Python ints: floor division
         return 0
@@ -277,7 +372,7 @@ cdef class _Walker:
             text = self.text(node, False)
         if not text or text.isspace():
             return 0
-        text = _squash(text)
+        text = squash(text)
         if text:
             self.emit(kind, text, level, self.links[key] if self.links.count(key) else 0)
         return 0
