@@ -45,17 +45,29 @@ def test_layout_check_passes_and_catches_a_shifted_layout():
             return [(t, k, i, c, x, p) for t, k, c, i, x, p in dom.describe(mem_id)]
 
         text = staticmethod(dom.text)
+        attribute_ids = staticmethod(dom.attribute_ids)
 
     assert "layout differs" in native._layout_ok(Shifted)
 
     class BadText:
         describe = staticmethod(dom.describe)
+        attribute_ids = staticmethod(dom.attribute_ids)
 
         @staticmethod
         def text(mem_id):
             return dom.text(mem_id)[:-1]
 
     assert "text reading differs" in native._layout_ok(BadText)
+
+    class BadNames:
+        describe = staticmethod(dom.describe)
+        text = staticmethod(dom.text)
+
+        @staticmethod
+        def attribute_ids(mem_id, names):
+            return [(i, name and name.upper(), value) for i, name, value in dom.attribute_ids(mem_id, names)]
+
+    assert "attribute reading differs" in native._layout_ok(BadNames)
 
 
 def test_dom_text_matches_selectolax_on_awkward_markup():

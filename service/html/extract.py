@@ -34,9 +34,12 @@ NOT_BODY_TAG_IDS = tag_ids(NEVER_CONTENT + CHROME_TAGS)
 _HIDDEN_STYLE = re.compile("|".join(re.escape(s) for s in HIDDEN_STYLES))
 NOT_BODY_TEXT = ", ".join(NEVER_CONTENT) + ", " + PAGE_CHROME  # what `_not_body_text` finds, as CSS
 
+from ..native import load as _load_native
 from ..rules import rule_for
 from ..text.lines import line_reason
 from .metadata import extract_metadata
+
+_native = _load_native("dom")  # compiled DOM primitives (service/native/dom.pyx), or None: the Python code below
 
 MAX_LINK_SHARE = 0.5
 EDGE_HEAD, EDGE_TAIL = 3, 8  # blocks at the body's edges where bylines and legal lines sit
@@ -110,19 +113,77 @@ def _not_body_text(node) -> list:
     of the values.
     """
     found = elements_with_tags(node, NOT_BODY_TAG_IDS)
-    seen = {el.mem_id for el in found}
-    for el in node.css(FLAGGED):
-        if el.mem_id in seen:
+    return found + _flagged(node, {el.mem_id for el in found})
+
+
+_NOT_BODY_BITMAP = bytes(i in NOT_BODY_TAG_IDS for i in range(max(NOT_BODY_TAG_IDS) + 1))
+_NEVER_CONTENT_IDS = tag_ids(NEVER_CONTENT)
+_PAGE_IDS = tag_ids(("html", "body"))
+
+
+def _remove_page_chrome(node, stats: Stats) -> None:
+    """Decompose what `_not_body_text` finds under `node`, guarded as `_decompose_guarded` does.
+
+    With the compiled DOM primitives the same steps run on node ids: the
+    tag walk, text, outermost and removal in C, and no node wrapper is made
+    except for the few elements the attribute query returns.
+    """
+    dom = _native
+    if dom is None:
+        _decompose_guarded(node, _not_body_text(node), 1 / 2, stats, "page_chrome", always=NEVER_CONTENT_TAGS)
+        return
+    own = node.mem_id
+    found = dom.tagged(own, _NOT_BODY_BITMAP)
+    seen = {k for k, _ in found}
+    for key, tid, attrs in dom.with_attributes(own, _FLAGGED_NAMES):
+        if key not in seen and _flags_chrome(attrs):
+            found += [(key, tid)] * len(attrs)  # as css(FLAGGED): once per selector of the list it matches
+    root_weight = None
+    doomed = []
+    silent = set()
+    for key, tid in found:
+        if key == own or tid in _PAGE_IDS:
             continue
-        attrs = el.attributes
-        if (
-            attrs.get("role") in CHROME_ROLES
-            or "hidden" in attrs
-            or attrs.get("aria-hidden") == "true"
-            or _HIDDEN_STYLE.search((attrs.get("style") or "").lower())
-        ):
-            found.append(el)
-    return found
+        if tid in _NEVER_CONTENT_IDS:
+            doomed.append(key)
+            silent.add(key)
+            continue
+        w = weight(dom.text(key))
+        if w > BIG:
+            if root_weight is None:
+                root_weight = weight(dom.text(own))
+            if w > root_weight / 2:
+                continue
+        doomed.append(key)
+    if doomed:
+        for key in dom.outermost(doomed):
+            if key not in silent:
+                stats.count("page_chrome")
+            dom.remove_deep(key)
+
+
+def _flags_chrome(attrs: dict) -> bool:
+    """The element's attributes mark it as chrome or hidden."""
+    return (
+        attrs.get("role") in CHROME_ROLES
+        or "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or _HIDDEN_STYLE.search((attrs.get("style") or "").lower()) is not None
+    )
+
+
+_FLAGGED_NAMES = ("role", "hidden", "aria-hidden", "style")  # the attributes FLAGGED selects by
+assert FLAGGED == ", ".join(f"[{name}]" for name in _FLAGGED_NAMES)
+
+
+def _flagged(node, seen) -> list:
+    """Elements under `node` (and `node`) with an attribute that marks chrome or hidden content, not in `seen`.
+
+    The second half of `_not_body_text`: as `node.css(FLAGGED)` returns them (an
+    element once per selector of the list it matches), kept when its role is a
+    chrome role, it is hidden, or its style hides it.
+    """
+    return [el for el in node.css(FLAGGED) if el.mem_id not in seen and _flags_chrome(el.attributes)]
 
 
 def _decompose_guarded(root, selector, share: float, stats: Stats, reason: str, always=frozenset()) -> None:
@@ -260,7 +321,7 @@ def extract_html(html: str | None, *, url: str | None = None, utf8: bytes | None
     blocks: list[Block] = []
     if nodes:
         for node in nodes:
-            _decompose_guarded(node, _not_body_text(node), 1 / 2, stats, "page_chrome", always=NEVER_CONTENT_TAGS)
+            _remove_page_chrome(node, stats)
         images = take_figures(nodes, url, stats)
         strip_chrome(nodes, stats)
         images += loose_images(nodes, url)  # after the chrome: icons and avatars are not article images

@@ -26,7 +26,8 @@ import os
 _PROBE = (
     '<html><head><title>t</title></head><body><div class="a b" id="main">x<p>Ünï <b>bold</b> tail</p>'
     '<!-- c --><ul><li class="c">one</li><li id="d">two<br>three</li></ul><span class="" id="">e</span>'
-    "</div><svg><path></path></svg></body></html>"
+    '</div><p role="note" style="x" data-a-rather-long-attribute-name="1" aria-hidden="true" hidden>f</p>'
+    "<svg><path></path></svg></body></html>"
 )
 
 
@@ -47,6 +48,10 @@ def _layout_ok(dom) -> str | None:
         return f"Lexbor layout differs from lexbor_layout.h (compiled {len(seen)} nodes, selectolax {len(expected)})"
     if dom.text(tree.body.mem_id) != tree.body.text():
         return "Lexbor text reading differs from selectolax's Node.text()"
+    for node in root.traverse():
+        attrs = node.attributes
+        if [(name, value) for _, name, value in dom.attribute_ids(node.mem_id, tuple(attrs))] != list(attrs.items()):
+            return f"Lexbor attribute reading differs from selectolax's attributes on <{node.tag}>"
     return None
 
 

@@ -1,15 +1,21 @@
 # cython: language_level=3
 """DOM primitives over Lexbor node pointers (a selectolax `Node.mem_id`).
 
-The reading primitives the other compiled walks share, and `describe`, which
-the layout check in __init__.py compares against selectolax's own API.
+Small, general operations that Python code calls with plain integers instead
+of node wrappers: the text under a node, the elements of a subtree with given
+tags, the outermost of a set of elements, removing a subtree. Also `describe`,
+which the layout check in __init__.py compares against selectolax's own API.
 """
 
 from libc.stdint cimport uintptr_t
-from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport memcmp, memcpy
 
-from .lexbor_layout cimport wl_node_t, wl_element_t, wl_character_data_t, wl_attr_t, WL_NODE_ELEMENT, WL_NODE_TEXT
+from .lexbor_layout cimport (
+    WL_ATTR_LAST_ENTRY, WL_HASH_SHORT_SIZE, WL_NODE_ELEMENT, WL_NODE_TEXT, wl_attr_t, wl_character_data_t, wl_element_t,
+    wl_hash_entry_t, wl_node_t,
+)
 
 
 cdef str _decode(const unsigned char *data, size_t length):
@@ -19,36 +25,55 @@ cdef str _decode(const unsigned char *data, size_t length):
 
 
 cdef str _attr_value(wl_attr_t *attr):
-    if attr == NULL or attr.value == NULL:
+    # as selectolax's `attributes`: None for an attribute without a value
+    if attr == NULL or attr.value == NULL or attr.value.data == NULL:
         return None
     return _decode(attr.value.data, attr.value.length)
 
 
-def text(size_t mem_id) -> str:
-    """The text of the node and everything under it, as `Node.text()` gives it."""
-    cdef wl_node_t *root = <wl_node_t *> mem_id
+cdef inline wl_node_t *_next_in(wl_node_t *node, wl_node_t *root) noexcept nogil:
+    """The node after `node` in document order within `root`'s subtree, or NULL."""
+    if node.first_child != NULL:
+        return node.first_child
+    while node != root and node.next == NULL:
+        node = node.parent
+    if node == root:
+        return NULL
+    return node.next
+
+
+cdef str _text(wl_node_t *root):
+    """The UTF-8 of every text node under `root` (and of `root`, if it is one), joined and decoded."""
     cdef wl_node_t *node
-    cdef bytearray buf = bytearray()
     cdef wl_character_data_t *cd
-    if root.type == WL_NODE_TEXT:
-        cd = <wl_character_data_t *> root
-        if cd.data.data != NULL:
-            buf += PyBytes_FromStringAndSize(<const char *> cd.data.data, cd.data.length)
-    node = root.first_child
+    cdef size_t total = 0
+    cdef char *out
+    cdef bytes buf
+    # two passes, sizes then copies: one allocation whatever the number of text nodes
+    node = root
+    while node != NULL:
+        if node.type == WL_NODE_TEXT and (<wl_character_data_t *> node).data.data != NULL:
+            total += (<wl_character_data_t *> node).data.length
+        node = _next_in(node, root)
+    if total == 0:
+        return ""
+    buf = PyBytes_FromStringAndSize(NULL, total)
+    out = PyBytes_AS_STRING(buf)
+    total = 0
+    node = root
     while node != NULL:
         if node.type == WL_NODE_TEXT:
             cd = <wl_character_data_t *> node
             if cd.data.data != NULL:
-                buf += PyBytes_FromStringAndSize(<const char *> cd.data.data, cd.data.length)
-        if node.first_child != NULL:
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
-            break
-        node = node.next
-    return buf.decode("utf-8", "replace")
+                memcpy(out + total, cd.data.data, cd.data.length)
+                total += cd.data.length
+        node = _next_in(node, root)
+    return PyUnicode_DecodeUTF8(out, total, "replace")
+
+
+def text(size_t mem_id) -> str:
+    """The text of the node and everything under it, as `Node.text()` gives it."""
+    return _text(<wl_node_t *> mem_id)
 
 
 def describe(size_t mem_id) -> list:
@@ -72,6 +97,209 @@ def describe(size_t mem_id) -> list:
                         <size_t> node.parent))
         else:
             out.append((node.local_name, node.type, None, None, None, <size_t> node.parent))
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return out
+
+
+def tagged(size_t mem_id, const unsigned char[:] wanted) -> list:
+    """(mem_id, tag id) of the elements under the node, and the node, whose tag id is set in `wanted`, in document order.
+
+    `wanted` is a bitmap by tag id (standard tags have small fixed ids; a
+    custom element's id is larger than any bitmap and never matches): what
+    `[el for el in node.traverse() if el.tag_id in ids]` gives, as integers.
+    """
+    cdef wl_node_t *root = <wl_node_t *> mem_id
+    cdef wl_node_t *node = root
+    cdef size_t n = wanted.shape[0]
+    cdef list out = []
+    while node != NULL:
+        if node.type == WL_NODE_ELEMENT and node.local_name < n and wanted[node.local_name]:
+            out.append((<size_t> node, node.local_name))
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return out
+
+
+def outermost(list ids) -> list:
+    """The ids not inside another node of `ids`, in the given order (as html.body.outermost)."""
+    cdef set members = set(ids)
+    cdef list keep = []
+    cdef wl_node_t *up
+    cdef size_t key
+    for key in ids:
+        up = (<wl_node_t *> key).parent
+        while up != NULL and (<size_t> up) not in members:
+            up = up.parent
+        if up == NULL:
+            keep.append(key)
+    return keep
+
+
+cdef inline void _unlink(wl_node_t *node) noexcept nogil:
+    # Lexbor's lxb_dom_node_remove for a document parsed without DOM events (as winnow parses)
+    if node.parent != NULL:
+        if node.parent.first_child == node:
+            node.parent.first_child = node.next
+        if node.parent.last_child == node:
+            node.parent.last_child = node.prev
+    if node.next != NULL:
+        node.next.prev = node.prev
+    if node.prev != NULL:
+        node.prev.next = node.next
+    node.parent = NULL
+    node.next = NULL
+    node.prev = NULL
+
+
+def remove_deep(size_t mem_id) -> None:
+    """Detach the node and every node under it from each other and from the tree.
+
+    What selectolax's `decompose()` does: nodes are unlinked one by one, not
+    freed (their memory belongs to the document until it is destroyed), so a
+    wrapper or id that still points into the removed subtree reads a lone node.
+    Only for documents parsed with DOM events off (LexborDocumentOptions.WO_EVENTS),
+    as service.html.extract parses them: with events on, Lexbor would also run its
+    removal callbacks.
+    """
+    cdef wl_node_t *root = <wl_node_t *> mem_id
+    cdef wl_node_t *node = root
+    cdef wl_node_t *tmp
+    while node != NULL:
+        if node.first_child != NULL:
+            node = node.first_child
+        else:
+            while node != root and node.next == NULL:
+                tmp = node.parent
+                _unlink(node)
+                node = tmp
+            if node == root:
+                _unlink(node)
+                break
+            tmp = node.next
+            _unlink(node)
+            node = tmp
+
+
+# Names of the attribute ids below WL_ATTR_LAST_ENTRY that winnow has asked about: Lexbor
+# fixes these ids, but its table of their names is not reachable from here, so each name
+# is learned once, the first time it is asked for, from a one-element document.
+cdef dict _static_names = {}
+cdef set _learned = set()
+
+
+cdef void _learn(tuple names) except *:
+    cdef wl_attr_t *attr
+    cdef uintptr_t key
+    for name in names:
+        if name in _learned:
+            continue
+        from selectolax.lexbor import LexborHTMLParser
+
+        node = LexborHTMLParser(f'<p {name}="">').css_first("p")
+        attr = (<wl_element_t *> <size_t> node.mem_id).first_attr
+        if attr == NULL:
+            raise ValueError(f"not an attribute name: {name!r}")
+        key = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+        if key < WL_ATTR_LAST_ENTRY:
+            _static_names[key] = name
+        _learned.add(name)
+
+
+cdef object _attr_name(wl_attr_t *attr):
+    """The attribute's name as selectolax's `attributes` gives it (qualified name), or None if not known here."""
+    cdef uintptr_t key = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+    cdef wl_hash_entry_t *entry
+    if key < WL_ATTR_LAST_ENTRY:
+        return _static_names.get(key)
+    entry = <wl_hash_entry_t *> key
+    if entry.length <= WL_HASH_SHORT_SIZE:
+        return _decode(entry.u.short_str, entry.length)
+    return _decode(entry.u.long_str, entry.length)
+
+
+def attribute_ids(size_t mem_id, tuple names=()) -> list:
+    """(name id, name, value) of each attribute of the element, in order (for the layout check).
+
+    The name is None for a name with a fixed Lexbor id that is not in `names`
+    and was not asked about before.
+    """
+    cdef wl_node_t *node = <wl_node_t *> mem_id
+    cdef wl_attr_t *attr
+    cdef list out = []
+    _learn(names)
+    if node.type != WL_NODE_ELEMENT:
+        return out
+    attr = (<wl_element_t *> node).first_attr
+    while attr != NULL:
+        out.append((attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name, _attr_name(attr),
+                    _attr_value(attr)))
+        attr = attr.next
+    return out
+
+
+cdef Py_ssize_t _wanted_index(wl_attr_t *attr, tuple names, list encoded, dict static_index):
+    """Index in `names` of the attribute's name, or -1: compared as bytes, no string is made."""
+    cdef uintptr_t key = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+    cdef wl_hash_entry_t *entry
+    cdef const unsigned char *chars
+    cdef bytes want
+    cdef Py_ssize_t i
+    if key < WL_ATTR_LAST_ENTRY:
+        return static_index.get(key, -1)
+    entry = <wl_hash_entry_t *> key
+    if entry.length <= WL_HASH_SHORT_SIZE:
+        chars = entry.u.short_str
+    else:
+        chars = entry.u.long_str
+    for i in range(len(encoded)):
+        want = <bytes> encoded[i]
+        if len(want) == <Py_ssize_t> entry.length and memcmp(<const char *> want, chars, entry.length) == 0:
+            return i
+    return -1
+
+
+def with_attributes(size_t mem_id, tuple names) -> list:
+    """Elements under the node (and the node) with any attribute in `names`, in document order.
+
+    Each as (mem_id, tag id, {name: value} of those attributes it has): what
+    `node.css("[a], [b], ...")` finds, without a wrapper per element.
+    (`names` must be lower case, as the HTML parser stores attribute names.)
+    """
+    cdef wl_node_t *root = <wl_node_t *> mem_id
+    cdef wl_node_t *node = root
+    cdef wl_attr_t *attr
+    cdef list out = []
+    cdef dict found
+    cdef Py_ssize_t i
+    _learn(names)
+    cdef list encoded = [n.encode("utf-8") for n in names]
+    cdef dict static_index = {k: names.index(v) for k, v in _static_names.items() if v in names}
+    while node != NULL:
+        if node.type == WL_NODE_ELEMENT:
+            attr = (<wl_element_t *> node).first_attr
+            found = None
+            while attr != NULL:
+                i = _wanted_index(attr, names, encoded, static_index)
+                if i >= 0:
+                    if found is None:
+                        found = {}
+                    found[names[i]] = _attr_value(attr)
+                attr = attr.next
+            if found is not None:
+                out.append((<size_t> node, node.local_name, found))
         if node.first_child != NULL:
             node = node.first_child
             continue

@@ -65,6 +65,24 @@ typedef struct {
     wl_str_t data;          /* text of a text or comment node, UTF-8 */
 } wl_character_data_t;
 
+/* An attribute's name id (attr->node.local_name, attr->qualified_name): names Lexbor
+ * knows have ids below WL_ATTR_LAST_ENTRY; any other name's id is the address of
+ * its entry in the document's attribute-name hash (lxb_dom_attr_data_t, which
+ * starts with this lexbor_hash_entry_t). */
+#define WL_ATTR_LAST_ENTRY 0x0049
+#define WL_HASH_SHORT_SIZE 16
+
+typedef union {
+    unsigned char *long_str;
+    unsigned char short_str[WL_HASH_SHORT_SIZE + 1];
+} wl_hash_entry_u;
+
+typedef struct {
+    wl_hash_entry_u u;
+    size_t length;
+    void *next;
+} wl_hash_entry_t;
+
 #define WL_NODE_ELEMENT 0x01
 #define WL_NODE_TEXT 0x03
 #define WL_NODE_COMMENT 0x08

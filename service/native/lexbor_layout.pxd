@@ -18,8 +18,20 @@ cdef extern from "lexbor_layout.h" nogil:
 
     ctypedef struct wl_attr_t:
         wl_node_t node
+        uintptr_t qualified_name
         wl_str_t *value
         wl_attr_t *next
+
+    ctypedef union wl_hash_entry_u:
+        unsigned char *long_str
+        unsigned char short_str[17]
+
+    ctypedef struct wl_hash_entry_t:
+        wl_hash_entry_u u
+        size_t length
+
+    uintptr_t WL_ATTR_LAST_ENTRY
+    size_t WL_HASH_SHORT_SIZE
 
     ctypedef struct wl_element_t:
         wl_node_t node

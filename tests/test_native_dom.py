@@ -1,0 +1,149 @@
+"""service/native/dom.pyx against the selectolax calls and Python code it stands in for.
+
+Every primitive is compared on the benchmark pages and on generated markup:
+`text` with `Node.text()`, `tagged` with a `traverse()` filter, `with_attributes`
+with a `css("[a], [b]")` query, `outermost` with `html.body.outermost`,
+`remove_deep` with `decompose()` (the serialised trees after the removal), and
+`extract._remove_page_chrome` compiled with the Python `_decompose_guarded`.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from conftest import SHARED
+from service import native
+from service.article import Stats
+from service.html import extract
+from service.html.body import find_body, outermost
+from service.html.tags import elements_with_tags
+
+dom = native.load("dom")
+if dom is None and os.environ.get("WINNOW_NATIVE") != "1":
+    pytest.skip(f"compiled code {native.STATUS}", allow_module_level=True)
+
+PAGES = sorted(glob.glob(os.path.join(SHARED, "datasets", "scrapinghub", "html", "*.html.gz")))
+OPTIONS = extract._PARSE_OPTIONS
+
+
+def _tree(html):
+    return LexborHTMLParser(html, options=OPTIONS)
+
+
+def _pages():
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            yield os.path.basename(path), f.read()
+
+
+TAGS = ["p", "div", "span", "a", "br", "h2", "li", "ul", "script", "style", "nav", "aside", "form", "svg", "template",
+        "my-widget", "table", "td", "button", "figure"]
+ATTRS = ["role", "hidden", "aria-hidden", "style", "class", "id", "data-x", "a-very-long-attribute-name-x", "ROLE"]
+VALUES = ["", "navigation", "true", "display:none", "Display: None", "x y", "한국", "\x00", "a\"b"]
+
+
+@st.composite
+def markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4 if depth < 4 else 0))):
+        kind = draw(st.sampled_from(["text", "element", "element", "comment"]))
+        if kind == "text":
+            parts.append(draw(st.sampled_from(["x", " ", "Korea, and the US…", "한국어 문장", "\u00a0", "a&amp;b", "\ud7a3"])))
+        elif kind == "comment":
+            parts.append("<!-- c -->")
+        else:
+            tag = draw(st.sampled_from(TAGS))
+            attrs = "".join(
+                f' {name}="{value}"' if value is not None else f" {name}"
+                for name, value in draw(st.lists(st.tuples(st.sampled_from(ATTRS), st.sampled_from(VALUES + [None])), max_size=3))
+            )
+            parts.append(f"<{tag}{attrs}>{draw(markup(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+def _check_reads(tree):
+    root = tree.root
+    wanted = extract._NOT_BODY_BITMAP
+    for node in [root, *root.traverse(include_text=True)]:
+        assert dom.text(node.mem_id) == node.text()
+    expected = [(el.mem_id, el.tag_id) for el in elements_with_tags(root, extract.NOT_BODY_TAG_IDS)]
+    assert dom.tagged(root.mem_id, wanted) == expected
+    names = extract._FLAGGED_NAMES
+    matched = [
+        (key, tid) for key, tid, attrs in dom.with_attributes(root.mem_id, names) for _ in range(len(attrs))
+    ]
+    assert matched == [(el.mem_id, el.tag_id) for el in root.css(extract.FLAGGED)]
+    for key, _, attrs in dom.with_attributes(root.mem_id, names):
+        el = next(el for el in root.traverse() if el.mem_id == key)
+        assert attrs == {k: v for k, v in el.attributes.items() if k in names}
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup())
+def test_reads_match_selectolax_on_generated_markup(body):
+    _check_reads(_tree(f"<html><body>{body}</body></html>"))
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_reads_match_selectolax_on_the_benchmark_pages():
+    for _name, raw in list(_pages())[::6]:  # every node of every 6th page (31 pages)
+        _check_reads(_tree(raw))
+
+
+def _page_chrome_both(html: bytes | str):
+    """(serialised body, stats) after page-chrome removal, compiled and Python."""
+    out = []
+    for impl in (dom, None):
+        tree = _tree(html)
+        nodes, _ = find_body(tree.body) if tree.body is not None else ([], "none")
+        nodes = nodes or ([tree.body] if tree.body is not None else [])
+        stats = Stats()
+        saved = extract._native
+        extract._native = impl
+        try:
+            for node in nodes:
+                extract._remove_page_chrome(node, stats)
+        finally:
+            extract._native = saved
+        out.append((tree.root.html, list(stats.to_dict().items())))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup())
+def test_page_chrome_removal_matches_python_on_generated_markup(body):
+    compiled, python = _page_chrome_both(f"<html><body><div>{body}</div><p>{'word ' * 40}</p></body></html>")
+    assert compiled == python
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_page_chrome_removal_matches_python_on_the_benchmark_pages():
+    for name, raw in _pages():
+        compiled, python = _page_chrome_both(raw)
+        assert compiled == python, name
+
+
+def test_outermost_and_remove_deep_match_python_and_decompose():
+    html = "<div id=a><p id=b><span id=c>x</span></p><p id=d>y</p></div><p id=e>z</p>"
+    tree = _tree(html)
+    nodes = [tree.css_first(f"#{i}") for i in "cbaed"] + [tree.css_first("#b")]
+    assert dom.outermost([n.mem_id for n in nodes]) == [n.mem_id for n in outermost(nodes)]
+    other = _tree(html)
+    dom.remove_deep(tree.css_first("#b").mem_id)
+    other.css_first("#b").decompose()
+    assert tree.root.html == other.root.html
+    span = tree.css_first("#c")  # a wrapper into the removed subtree reads a lone node, as after decompose()
+    assert span is None or span.parent is None
+
+
+def test_deep_nesting_is_walked_without_recursion():
+    tree = _tree("<div>" * 5000 + "deep" + "</div>" * 5000)
+    assert dom.text(tree.body.mem_id) == "deep"
+    assert len(dom.tagged(tree.body.mem_id, bytes(256))) == 0
