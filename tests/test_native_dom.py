@@ -147,3 +147,45 @@ def test_deep_nesting_is_walked_without_recursion():
     tree = _tree("<div>" * 5000 + "deep" + "</div>" * 5000)
     assert dom.text(tree.body.mem_id) == "deep"
     assert len(dom.tagged(tree.body.mem_id, bytes(256))) == 0
+
+
+def _head_both(tree):
+    from service.html import metadata
+
+    out = []
+    for impl in (dom, None):
+        saved = metadata._native
+        metadata._native = impl
+        try:
+            scripts, metas, title = metadata._head_nodes(tree.head)
+        finally:
+            metadata._native = saved
+        out.append((scripts, metadata._read_metas(metas), title))
+    return out
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_head_walk_matches_python_on_the_benchmark_pages():
+    for name, raw in _pages():
+        tree = _tree(raw)
+        if tree.head is not None:
+            compiled, python = _head_both(tree)
+            assert compiled == python, name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["meta", "script", "title", "link", "style"]),
+    st.lists(st.tuples(st.sampled_from(["name", "property", "itemprop", "http-equiv", "content", "value", "type",
+                                        "NAME", "data-x", "charset"]),
+                       st.sampled_from(["og:title", "description", "application/ld+json", "", "x y", "Keywords"])),
+             max_size=4),
+    st.sampled_from(["", "{}", '{"@type": "NewsArticle", "headline": "h"}', "t & u"]),
+), max_size=8))
+def test_head_walk_matches_python_on_generated_heads(elements):
+    head = "".join(
+        f"<{tag}{''.join(f' {k}={v!r}' for k, v in attrs)}>{body if tag != 'meta' else ''}</{tag}>"
+        for tag, attrs, body in elements
+    )
+    compiled, python = _head_both(_tree(f"<html><head>{head}</head><body><p>x</p></body></html>"))
+    assert compiled == python

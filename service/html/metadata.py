@@ -32,7 +32,10 @@ import orjson
 
 from ..article import Image
 from ..rules import plain_host
+from ..native import load as _load_native
 from .tags import tag_id
+
+_native = _load_native("dom")  # compiled DOM primitives (service/native/dom.pyx), or None: the Python code
 
 if TYPE_CHECKING:  # pragma: no cover
     from selectolax.lexbor import LexborHTMLParser
@@ -667,8 +670,7 @@ class _JsonLd:
         return value
 
 
-def _read_script(ld: _JsonLd, script) -> None:
-    raw = script.text(deep=True)
+def _read_script(ld: _JsonLd, raw: str) -> None:
     if raw and len(raw) < 5_000_000:
         for obj in _loads(raw):
             ld.walk(obj)
@@ -677,7 +679,7 @@ def _read_script(ld: _JsonLd, script) -> None:
 def _page_json_ld(tree, head_scripts: list | None) -> _JsonLd:
     """The head's JSON-LD if it has an article node, else the whole page's (first 30 scripts).
 
-    `head_scripts` are the head's (`_head_nodes`; None without a head): a
+    `head_scripts` are the texts of the head's (`_head_nodes`; None without a head): a
     whole-page query costs ~25x the head's share, and about half the pages
     declare their article in the head. Otherwise the whole page's scripts are
     read, continuing after the head's (those come first in document order,
@@ -687,13 +689,13 @@ def _page_json_ld(tree, head_scripts: list | None) -> _JsonLd:
     ld = _JsonLd()
     i = 0
     if head_scripts is not None:
-        for script in head_scripts[:30]:
-            _read_script(ld, script)
+        for text in head_scripts[:30]:
+            _read_script(ld, text)
             i += 1
         if ld.article is not None:
             return ld
     for script in tree.css(_LD_SCRIPT)[i:30]:
-        _read_script(ld, script)
+        _read_script(ld, script.text(deep=True))
     return ld
 
 
@@ -713,7 +715,7 @@ def _name(value: Any) -> str | None:
 # --------------------------------------------------------------------------- extraction
 
 
-def _meta_map(tree: LexborHTMLParser, head_metas: list) -> dict[str, list[str]]:
+def _meta_map(tree: LexborHTMLParser, head_metas: list[dict]) -> dict[str, list[str]]:
     """Every <meta> of the head as key -> values; key is property/name/itemprop/http-equiv, lowercased.
 
     Only the head is read (a whole-document query costs 4x more); body metas
@@ -722,38 +724,56 @@ def _meta_map(tree: LexborHTMLParser, head_metas: list) -> dict[str, list[str]]:
     out = _read_metas(head_metas)
     if not ("og:title" in out or "description" in out or "twitter:title" in out):
         # no head, or broken markup closed it early and pushed the metas into the body
-        out = _read_metas(tree.css("meta"))
+        out = _read_metas([node.attributes for node in tree.css("meta")])
     return out
 
 
 _META_ID, _SCRIPT_ID, _TITLE_ID = tag_id("meta"), tag_id("script"), tag_id("title")
 
 
-def _head_nodes(head) -> tuple[list, list, Any]:
-    """The head's JSON-LD scripts, <meta>s and first <title>, from one walk.
+def _head_nodes(head) -> tuple[list[str], list[dict], str | None]:
+    """The texts of the head's JSON-LD scripts, its <meta>s' attributes and its first <title>'s text (None without one).
 
     What `head.css(_LD_SCRIPT)`, `head.css("meta")` and `head.css_first("title")`
-    return (`traverse` visits the same descendants in the same document order;
-    `[type*="ld+json" i]` is an ASCII-case-insensitive substring test): three
-    Lexbor queries cost ~2 us more than this walk of a head's ~60 nodes.
+    find, from one walk (`traverse` visits the same descendants in the same
+    document order; `[type*="ld+json" i]` is an ASCII-case-insensitive substring
+    test): three Lexbor queries cost ~2 us more than this walk of a head's ~60
+    nodes. With the compiled DOM primitives, the walk and the attribute reads
+    run in C and make no node wrapper; a meta's dict then holds only the
+    attributes `_read_metas` reads.
     """
+    dom = _native
+    if dom is not None:
+        scripts, metas, title = [], [], None
+        for key, tid, attrs in dom.tagged_with_attributes(head.mem_id, _HEAD_BITMAP, _HEAD_ATTRS):
+            if tid == _META_ID:
+                metas.append(attrs)
+            elif tid == _SCRIPT_ID:
+                kind = attrs.get("type")
+                if kind and "ld+json" in kind.lower():
+                    scripts.append(dom.text(key))
+            elif title is None:
+                title = dom.text(key)
+        return scripts, metas, title
     scripts: list = []
     metas: list = []
     title = None
     for node in head.traverse():
         tid = node.tag_id
         if tid == _META_ID:
-            metas.append(node)
+            metas.append(node.attributes)
         elif tid == _SCRIPT_ID:
             kind = node.attributes.get("type")
             if kind and "ld+json" in kind.lower():
-                scripts.append(node)
+                scripts.append(node.text(deep=True))
         elif tid == _TITLE_ID and title is None:
-            title = node
+            title = node.text(deep=True)
     return scripts, metas, title
 
 
 _META_KEYS = frozenset(("property", "name", "itemprop", "http-equiv"))
+_HEAD_BITMAP = bytes(i in (_META_ID, _SCRIPT_ID, _TITLE_ID) for i in range(max(_META_ID, _SCRIPT_ID, _TITLE_ID) + 1))
+_HEAD_ATTRS = ("type", "content", "value", *sorted(_META_KEYS))  # all a head walk reads
 
 # The <meta> keys `_extract` reads, per field, in order of preference.
 _M_SITE = ("og:site_name",)
@@ -784,16 +804,15 @@ _META_WANTED = frozenset(
 )
 
 
-def _read_metas(nodes) -> dict[str, list[str]]:
-    """The `_META_WANTED` keys of these metas: only those are ever looked up.
+def _read_metas(metas: list[dict]) -> dict[str, list[str]]:
+    """The `_META_WANTED` keys of these metas (their attribute dicts): only those are ever looked up.
 
     Keys are usually written as wanted ("og:title"): one set look-up then
     replaces lowercasing and splitting, and the metas nobody reads (viewport,
     robots, app ids: half of them) add no list.
     """
     out: dict[str, list[str]] = {}
-    for node in nodes:
-        attrs = node.attributes
+    for attrs in metas:
         content = attrs.get("content")
         if content is None:
             content = attrs.get("value")
@@ -998,9 +1017,11 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
         t = _text(raw, 1000)
         if t:
             candidates.append(t)
-    title_node = head_title or tree.css_first("title")
-    if title_node is not None:
-        t = _text(title_node.text(deep=True), 1000)
+    if head_title is None:
+        title_node = tree.css_first("title")
+        head_title = title_node.text(deep=True) if title_node is not None else None
+    if head_title is not None:
+        t = _text(head_title, 1000)
         if t:
             candidates.append(t)
     title = _unstub(candidates, keys)

@@ -250,23 +250,53 @@ def attribute_ids(size_t mem_id, tuple names=()) -> list:
     return out
 
 
-cdef Py_ssize_t _wanted_index(wl_attr_t *attr, tuple names, list encoded, dict static_index):
-    """Index in `names` of the attribute's name, or -1: compared as bytes, no string is made."""
+cdef enum:
+    MAX_NAMES = 16
+
+
+cdef struct _Wanted:
+    # the attribute names asked for, as C data: index by fixed id, and bytes for the others
+    Py_ssize_t count
+    Py_ssize_t by_id[WL_ATTR_LAST_ENTRY]
+    const char *chars[MAX_NAMES]
+    size_t length[MAX_NAMES]
+
+
+cdef int _prepare(_Wanted *w, tuple names, list encoded) except -1:
+    cdef Py_ssize_t i
+    cdef bytes b
+    if len(names) > MAX_NAMES:
+        raise ValueError(f"at most {MAX_NAMES} attribute names")
+    _learn(names)
+    w.count = len(names)
+    for i in range(WL_ATTR_LAST_ENTRY):
+        w.by_id[i] = -1
+    for key, name in _static_names.items():
+        if name in names and key < WL_ATTR_LAST_ENTRY:
+            w.by_id[key] = names.index(name)
+    for i in range(w.count):
+        b = names[i].encode("utf-8")
+        encoded.append(b)  # keeps the bytes alive while `chars` points into them
+        w.chars[i] = PyBytes_AS_STRING(b)
+        w.length[i] = len(b)
+    return 0
+
+
+cdef inline Py_ssize_t _wanted_index(wl_attr_t *attr, _Wanted *w) noexcept nogil:
+    """Index in the names asked for of the attribute's name, or -1: compared as bytes, no string is made."""
     cdef uintptr_t key = attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
     cdef wl_hash_entry_t *entry
     cdef const unsigned char *chars
-    cdef bytes want
     cdef Py_ssize_t i
     if key < WL_ATTR_LAST_ENTRY:
-        return static_index.get(key, -1)
+        return w.by_id[key]
     entry = <wl_hash_entry_t *> key
     if entry.length <= WL_HASH_SHORT_SIZE:
         chars = entry.u.short_str
     else:
         chars = entry.u.long_str
-    for i in range(len(encoded)):
-        want = <bytes> encoded[i]
-        if len(want) == <Py_ssize_t> entry.length and memcmp(<const char *> want, chars, entry.length) == 0:
+    for i in range(w.count):
+        if w.length[i] == entry.length and memcmp(w.chars[i], chars, entry.length) == 0:
             return i
     return -1
 
@@ -284,15 +314,15 @@ def with_attributes(size_t mem_id, tuple names) -> list:
     cdef list out = []
     cdef dict found
     cdef Py_ssize_t i
-    _learn(names)
-    cdef list encoded = [n.encode("utf-8") for n in names]
-    cdef dict static_index = {k: names.index(v) for k, v in _static_names.items() if v in names}
+    cdef _Wanted w
+    cdef list encoded = []
+    _prepare(&w, names, encoded)
     while node != NULL:
         if node.type == WL_NODE_ELEMENT:
             attr = (<wl_element_t *> node).first_attr
             found = None
             while attr != NULL:
-                i = _wanted_index(attr, names, encoded, static_index)
+                i = _wanted_index(attr, &w)
                 if i >= 0:
                     if found is None:
                         found = {}
@@ -308,4 +338,30 @@ def with_attributes(size_t mem_id, tuple names) -> list:
         if node == root:
             break
         node = node.next
+    return out
+
+
+def tagged_with_attributes(size_t mem_id, const unsigned char[:] wanted, tuple names) -> list:
+    """`tagged`, each element with the {name: value} of its attributes in `names` (in attribute order)."""
+    cdef wl_node_t *root = <wl_node_t *> mem_id
+    cdef wl_node_t *node = root
+    cdef wl_attr_t *attr
+    cdef size_t n = wanted.shape[0]
+    cdef list out = []
+    cdef dict found
+    cdef Py_ssize_t i
+    cdef _Wanted w
+    cdef list encoded = []
+    _prepare(&w, names, encoded)
+    while node != NULL:
+        if node.type == WL_NODE_ELEMENT and node.local_name < n and wanted[node.local_name]:
+            found = {}
+            attr = (<wl_element_t *> node).first_attr
+            while attr != NULL:
+                i = _wanted_index(attr, &w)
+                if i >= 0:
+                    found[names[i]] = _attr_value(attr)
+                attr = attr.next
+            out.append((<size_t> node, node.local_name, found))
+        node = _next_in(node, root)
     return out

@@ -30,8 +30,8 @@ cdef extern from "lexbor_layout.h" nogil:
         wl_hash_entry_u u
         size_t length
 
-    uintptr_t WL_ATTR_LAST_ENTRY
-    size_t WL_HASH_SHORT_SIZE
+    enum: WL_ATTR_LAST_ENTRY
+    enum: WL_HASH_SHORT_SIZE
 
     ctypedef struct wl_element_t:
         wl_node_t node
