@@ -189,3 +189,59 @@ def test_head_walk_matches_python_on_generated_heads(elements):
     )
     compiled, python = _head_both(_tree(f"<html><head>{head}</head><body><p>x</p></body></html>"))
     assert compiled == python
+
+
+def _selector_lists():
+    from service.html import metadata
+
+    return list(zip(metadata._BYLINE_SELECTORS, metadata._BYLINE_SIMPLE)) + list(
+        zip(metadata._TIME_SELECTORS, metadata._TIME_SIMPLE)
+    )
+
+
+def _check_select(tree):
+    root = tree.root
+    for selector, simple in _selector_lists():
+        expected = [el.mem_id for el in root.css(selector)]
+        assert dom.select(root.mem_id, simple, 10_000) == expected, selector
+        assert dom.select(root.mem_id, simple, 5) == expected[:5], selector
+        first = root.css_first(selector)
+        assert dom.select(root.mem_id, simple, 1) == ([first.mem_id] if first is not None else []), selector
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_simple_selectors_match_lexbor_on_the_benchmark_pages():
+    for _name, raw in _pages():
+        _check_select(_tree(raw))
+
+
+SELECT_ATTRS = ["itemprop", "rel", "class", "pubdate", "datetime", "ITEMPROP", "Rel"]
+SELECT_VALUES = ["author", "Author", "AUTHOR", "x author", "author\tx", "datePublished", "datepublished", "byline",
+                 "Byline", "byline__name", "published", "author-name", "", " author ", "authors", "entry-date\n"]
+
+
+@st.composite
+def select_markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 3 if depth < 4 else 0))):
+        tag = draw(st.sampled_from(["div", "span", "a", "time", "article", "p", "svg", "meta", "link"]))
+        attrs = "".join(
+            f' {name}="{value}"'
+            for name, value in draw(st.lists(st.tuples(st.sampled_from(SELECT_ATTRS), st.sampled_from(SELECT_VALUES)), max_size=3))
+        )
+        parts.append(f"<{tag}{attrs}>t{draw(select_markup(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(select_markup(), st.booleans())
+def test_simple_selectors_match_lexbor_on_generated_markup(body, quirks):
+    # no doctype: quirks mode, where class names ignore ASCII case
+    _check_select(_tree(("" if quirks else "<!DOCTYPE html>") + f"<html><body>{body}</body></html>"))
+
+
+def test_text_joined_matches_selectolax():
+    tree = _tree("<div>a<b>b</b><!--c--><i></i>d <span>é</span></div>")
+    for node in tree.root.traverse(include_text=True):
+        for sep in (" ", "", " | "):
+            assert dom.text_joined(node.mem_id, sep) == node.text(deep=True, separator=sep)

@@ -46,12 +46,14 @@ def test_layout_check_passes_and_catches_a_shifted_layout():
 
         text = staticmethod(dom.text)
         attribute_ids = staticmethod(dom.attribute_ids)
+        select = staticmethod(dom.select)
 
     assert "layout differs" in native._layout_ok(Shifted)
 
     class BadText:
         describe = staticmethod(dom.describe)
         attribute_ids = staticmethod(dom.attribute_ids)
+        select = staticmethod(dom.select)
 
         @staticmethod
         def text(mem_id):
@@ -62,12 +64,25 @@ def test_layout_check_passes_and_catches_a_shifted_layout():
     class BadNames:
         describe = staticmethod(dom.describe)
         text = staticmethod(dom.text)
+        select = staticmethod(dom.select)
 
         @staticmethod
         def attribute_ids(mem_id, names):
             return [(i, name and name.upper(), value) for i, name, value in dom.attribute_ids(mem_id, names)]
 
     assert "attribute reading differs" in native._layout_ok(BadNames)
+
+    class NoQuirks:  # matches class names by case, as if no page were in quirks mode
+        describe = staticmethod(dom.describe)
+        text = staticmethod(dom.text)
+        attribute_ids = staticmethod(dom.attribute_ids)
+
+        @staticmethod
+        def select(mem_id, simple, limit):
+            classes = lambda k: {name: value for _, name, value in dom.attribute_ids(k, ("class",))}.get("class")
+            return [k for k in dom.select(mem_id, simple, limit) if classes(k) != "Byline"]
+
+    assert "document mode" in native._layout_ok(NoQuirks)
 
 
 def test_dom_text_matches_selectolax_on_awkward_markup():

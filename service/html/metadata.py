@@ -971,8 +971,91 @@ _TIME_SELECTORS = (
 )
 
 
+_SIMPLE_SELECTOR = re.compile(r'(?:(\w+) )?(\w+)?(?:\.([\w-]+))?(?:\[([\w-]+)(?:~="([\w-]+)")?\])?')
+
+
+def _simple_selectors(selectors: str) -> tuple:
+    """A selector list as the tuples `native.dom.select` takes (the few forms the fallbacks use).
+
+    Each of `tag`, `.class`, `[attr]`, `[attr~="token"]`, optionally after one
+    ancestor tag and a space; raises ValueError for anything else, so a new
+    selector in the lists above fails at import rather than being misread.
+    """
+    out = []
+    for sel in selectors.split(", "):
+        m = _SIMPLE_SELECTOR.fullmatch(sel)
+        if m is None or not any(m.group(2, 3, 4)):
+            raise ValueError(f"not a simple selector: {sel!r}")
+        ancestor, tag, cls, attr, token = m.groups()
+        out.append((tag_id(tag) if tag else -1, cls, attr, token, tag_id(ancestor) if ancestor else -1))
+    return tuple(out)
+
+
+_BYLINE_SIMPLE = tuple(_simple_selectors(s) for s in _BYLINE_SELECTORS)
+_TIME_SIMPLE = tuple(_simple_selectors(s) for s in _TIME_SELECTORS)
+
+
 def _byline_value(node) -> str | None:
     return node.attributes.get("content") if node.tag == "meta" else node.text(deep=True, separator=" ")
+
+
+def _byline_value_native(dom, key: int) -> str | None:
+    """`_byline_value` of the element with this mem_id."""
+    if dom.tag_id(key) == _META_ID:
+        return next((value for _, name, value in dom.attribute_ids(key, ("content",)) if name == "content"), None)
+    return dom.text_joined(key, " ")
+
+
+def _fallback_byline(tree, keys) -> list[str]:
+    """Authors from the first bylines the visible-byline selectors find (`_BYLINE_SELECTORS`)."""
+    dom = _native
+    root = tree.root
+    for selector, simple in zip(_BYLINE_SELECTORS, _BYLINE_SIMPLE):
+        if dom is not None:
+            # one C walk for the whole list, as css(selector)[:5] (the first of them is css_first's)
+            found = dom.select(root.mem_id, simple, 5) if root is not None else []
+            for key in found:
+                authors = split_authors(_byline_value_native(dom, key), site_keys=keys, byline=True)
+                if authors:
+                    return authors
+            continue
+        # css_first stops at the first match: when that node gives a name (most pages with a byline),
+        # the rest of the walk is saved (~10 us per selector of the list); else read the first 5 as before
+        first = tree.css_first(selector)
+        if first is None:
+            continue
+        authors = split_authors(_byline_value(first), site_keys=keys, byline=True)
+        if authors:
+            return authors
+        for node in tree.css(selector)[:5]:  # starts with `first` again: same answer, harmless
+            authors = split_authors(_byline_value(node), site_keys=keys, byline=True)
+            if authors:
+                return authors
+    return []
+
+
+def _fallback_date_text(tree) -> str | None:
+    """`_select_text(tree, _TIME_SELECTORS, ...)`: the visible date fallbacks."""
+    dom = _native
+    root = tree.root
+    if dom is None or root is None:
+        return _select_text(tree, _TIME_SELECTORS, _TIME_ATTRS)
+    for simple in _TIME_SIMPLE:
+        found = dom.select(root.mem_id, simple, 1)
+        if not found:
+            continue
+        attrs = {name: value for _, name, value in dom.attribute_ids(found[0], _TIME_ATTRS)}
+        for a in _TIME_ATTRS:
+            v = attrs.get(a)
+            if v and v.strip():
+                return v
+        t = _text(dom.text_joined(found[0], " "))
+        if t:
+            return t
+    return None
+
+
+_TIME_ATTRS = ("datetime", "content", "value")
 
 
 def extract_metadata(
@@ -1046,21 +1129,8 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
                 authors.extend(split_authors(value, site_keys=keys))
             if authors:
                 break
-    for selector in _BYLINE_SELECTORS if not authors else ():
-        # css_first stops at the first match: when that node gives a name (most pages with a byline),
-        # the rest of the walk is saved (~10 us per selector of the list); else read the first 5 as before
-        first = tree.css_first(selector)
-        if first is None:
-            continue
-        authors = split_authors(_byline_value(first), site_keys=keys, byline=True)
-        if authors:
-            break
-        for node in tree.css(selector)[:5]:  # starts with `first` again: same answer, harmless
-            authors = split_authors(_byline_value(node), site_keys=keys, byline=True)
-            if authors:
-                break
-        if authors:
-            break
+    if not authors:
+        authors = _fallback_byline(tree, keys)
     seen: set[str] = set()
     authors = [a for a in authors if not (a.casefold() in seen or seen.add(a.casefold()))][:10]
 
@@ -1082,7 +1152,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
     if rule_date and not (published and published.startswith(rule_date)):
         published = rule_date  # the rule gave only a day: a meta timestamp of that day is more precise
     if not published:
-        published = parse_date(_select_text(tree, _TIME_SELECTORS, ("datetime", "content", "value")))
+        published = parse_date(_fallback_date_text(tree))
 
     # canonical URL
     canonical = None

@@ -48,6 +48,11 @@ def _layout_ok(dom) -> str | None:
         return f"Lexbor layout differs from lexbor_layout.h (compiled {len(seen)} nodes, selectolax {len(expected)})"
     if dom.text(tree.body.mem_id) != tree.body.text():
         return "Lexbor text reading differs from selectolax's Node.text()"
+    for doctype in ("", "<!DOCTYPE html>"):  # quirks mode and not: class names ignore case only in the first
+        doc = LexborHTMLParser(f'{doctype}<p class="Byline">a</p><a rel="AUTHOR">b</a>').root
+        simple = ((-1, "byline", None, None, -1), (-1, None, "rel", "author", -1))
+        if dom.select(doc.mem_id, simple, 10) != [el.mem_id for el in doc.css(".byline, [rel~=author]")]:
+            return "Lexbor document mode or attribute matching differs from selectolax's"
     for node in root.traverse():
         attrs = node.attributes
         if [(name, value) for _, name, value in dom.attribute_ids(node.mem_id, tuple(attrs))] != list(attrs.items()):

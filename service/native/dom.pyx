@@ -13,6 +13,7 @@ from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memcmp, memcpy
 
 from .lexbor_layout cimport (
+    WL_CMODE_QUIRKS, wl_document_t, wl_str_t,
     WL_ATTR_LAST_ENTRY, WL_HASH_SHORT_SIZE, WL_NODE_ELEMENT, WL_NODE_TEXT, wl_attr_t, wl_character_data_t, wl_element_t,
     wl_hash_entry_t, wl_node_t,
 )
@@ -365,3 +366,196 @@ def tagged_with_attributes(size_t mem_id, const unsigned char[:] wanted, tuple n
             out.append((<size_t> node, node.local_name, found))
         node = _next_in(node, root)
     return out
+
+
+# --------------------------------------------------------------------------- simple selectors
+#
+# Lexbor's selector engine walks the whole tree once per selector of a list. The
+# metadata fallbacks (bylines, dates) ask for a handful of simple selectors over a
+# whole page; `select` tests them all in one walk, with Lexbor's matching rules:
+# class tokens ignore ASCII case in quirks mode; `[name~=token]` compares
+# whitespace-separated tokens, ignoring ASCII case only for `rel` on HTML elements
+# (of the attributes these selectors use, Lexbor's case-insensitive list has only
+# `rel`); attributes are found by local name.
+
+cdef uintptr_t _html_ns = 0
+
+
+cdef inline bint _is_space(unsigned char c) noexcept nogil:
+    return c == 0x20 or c == 0x09 or c == 0x0A or c == 0x0C or c == 0x0D
+
+
+cdef inline unsigned char _lower(unsigned char c) noexcept nogil:
+    return c + 32 if 0x41 <= c <= 0x5A else c
+
+
+cdef bint _same_bytes(const unsigned char *a, const char *b, size_t n, bint fold) noexcept nogil:
+    cdef size_t i
+    if not fold:
+        return memcmp(a, b, n) == 0
+    for i in range(n):
+        if _lower(a[i]) != _lower(<unsigned char> b[i]):
+            return False
+    return True
+
+
+cdef bint _has_token(wl_str_t *value, const char *token, size_t n, bint fold) noexcept nogil:
+    """`token` is one of the whitespace-separated words of `value` (Lexbor's class/`~=` rule)."""
+    cdef const unsigned char *data
+    cdef size_t i, start = 0, length
+    if value == NULL or value.data == NULL or n == 0:
+        return False
+    data = value.data
+    length = value.length
+    for i in range(length + 1):
+        if i == length or _is_space(data[i]):
+            if i - start == n and _same_bytes(data + start, token, n, fold):
+                return True
+            start = i + 1
+    return False
+
+
+cdef bint _local_name_is(wl_attr_t *attr, uintptr_t static_id, const char *name, size_t n) noexcept nogil:
+    cdef uintptr_t key = attr.node.local_name
+    cdef wl_hash_entry_t *entry
+    cdef const unsigned char *chars
+    if key < WL_ATTR_LAST_ENTRY:
+        return key == static_id
+    entry = <wl_hash_entry_t *> key
+    if entry.length != n:
+        return False
+    if entry.length <= WL_HASH_SHORT_SIZE:
+        chars = entry.u.short_str
+    else:
+        chars = entry.u.long_str
+    return memcmp(chars, name, n) == 0
+
+
+cdef struct _Simple:
+    # one simple selector: tag? .class? [attr] / [attr~=token]? with an ancestor tag?
+    Py_ssize_t tag              # tag id, or -1 for any
+    const char *cls             # class token, or NULL
+    size_t cls_len
+    const char *attr            # attribute local name, or NULL
+    size_t attr_len
+    uintptr_t attr_static       # its fixed Lexbor id, or 0 when it has none
+    const char *token           # `~=` token, or NULL for presence
+    size_t token_len
+    bint rel_case               # the attribute is `rel`: ASCII case ignored on HTML elements
+    Py_ssize_t ancestor         # tag id of a required ancestor, or -1
+
+
+cdef bint _matches(wl_node_t *node, _Simple *s, bint quirks) noexcept nogil:
+    cdef wl_element_t *el = <wl_element_t *> node
+    cdef wl_attr_t *attr
+    cdef wl_node_t *up
+    if s.tag >= 0 and node.local_name != <uintptr_t> s.tag:
+        return False
+    if s.cls != NULL:
+        if el.attr_class == NULL or el.attr_class.value == NULL:
+            return False
+        if not _has_token(el.attr_class.value, s.cls, s.cls_len, quirks):
+            return False
+    if s.attr != NULL:
+        attr = el.first_attr
+        while attr != NULL and not _local_name_is(attr, s.attr_static, s.attr, s.attr_len):
+            attr = attr.next
+        if attr == NULL:
+            return False
+        if s.token != NULL and not _has_token(attr.value, s.token, s.token_len, s.rel_case and node.ns == _html_ns):
+            return False
+    if s.ancestor >= 0:
+        up = node.parent
+        while up != NULL and not (up.type == WL_NODE_ELEMENT and up.local_name == <uintptr_t> s.ancestor):
+            up = up.parent
+        if up == NULL:
+            return False
+    return True
+
+
+def select(size_t mem_id, tuple selectors, Py_ssize_t limit) -> list:
+    """mem_ids of the elements under the node (and the node) that the simple selectors match, in document order.
+
+    As `css()` with the selectors as one list: an element once per selector it
+    matches; at most `limit` ids (1 gives what `css_first` finds). Each
+    selector is (tag id or -1, class token or None, attribute name or None,
+    `~=` token or None for presence, ancestor tag id or -1).
+    """
+    global _html_ns
+    cdef wl_node_t *root = <wl_node_t *> mem_id
+    cdef wl_node_t *node = root
+    cdef Py_ssize_t count = len(selectors), i
+    cdef _Simple simple[MAX_NAMES]
+    cdef list keep = []  # the encoded strings the C pointers point into
+    cdef list out = []
+    cdef bint quirks
+    cdef bytes b
+    if count > MAX_NAMES:
+        raise ValueError(f"at most {MAX_NAMES} selectors")
+    if _html_ns == 0:
+        from selectolax.lexbor import LexborHTMLParser
+
+        _html_ns = (<wl_node_t *> <size_t> LexborHTMLParser("<p>").css_first("p").mem_id).ns
+    names = tuple({sel[2] for sel in selectors if sel[2] is not None})
+    _learn(names)
+    by_name = {name: key for key, name in _static_names.items()}
+    for i in range(count):
+        tag, cls, attr, token, ancestor = selectors[i]
+        simple[i].tag = tag
+        simple[i].ancestor = ancestor
+        simple[i].cls = NULL
+        simple[i].attr = NULL
+        simple[i].token = NULL
+        simple[i].rel_case = attr == "rel"
+        simple[i].attr_static = 0
+        if cls is not None:
+            b = cls.encode("utf-8")
+            keep.append(b)
+            simple[i].cls = PyBytes_AS_STRING(b)
+            simple[i].cls_len = len(b)
+        if attr is not None:
+            b = attr.encode("utf-8")
+            keep.append(b)
+            simple[i].attr = PyBytes_AS_STRING(b)
+            simple[i].attr_len = len(b)
+            simple[i].attr_static = by_name.get(attr, 0)
+        if token is not None:
+            b = token.encode("utf-8")
+            keep.append(b)
+            simple[i].token = PyBytes_AS_STRING(b)
+            simple[i].token_len = len(b)
+    quirks = (<wl_document_t *> root.owner_document).compat_mode == WL_CMODE_QUIRKS
+    while node != NULL:
+        if node.type == WL_NODE_ELEMENT:
+            for i in range(count):
+                if _matches(node, &simple[i], quirks):
+                    out.append(<size_t> node)
+                    if len(out) >= limit:
+                        return out
+        node = _next_in(node, root)
+    return out
+
+
+def text_joined(size_t mem_id, str separator) -> str:
+    """The node's text fragments joined by `separator`, as `Node.text(separator=...)` gives them."""
+    cdef wl_node_t *root = <wl_node_t *> mem_id
+    cdef wl_node_t *node = root
+    cdef wl_character_data_t *cd
+    cdef bytearray buf = bytearray()
+    cdef bytes sep = separator.encode("utf-8")
+    cdef Py_ssize_t count = 0
+    while node != NULL:
+        if node.type == WL_NODE_TEXT:
+            cd = <wl_character_data_t *> node
+            if cd.data.data != NULL:
+                if count and sep:
+                    buf += sep
+                buf += PyBytes_FromStringAndSize(<const char *> cd.data.data, cd.data.length)
+                count += 1
+        node = _next_in(node, root)
+    return buf.decode("utf-8", "replace")
+
+
+def tag_id(size_t mem_id) -> int:
+    """The node's Lexbor tag id (`Node.tag_id`)."""
+    return (<wl_node_t *> mem_id).local_name

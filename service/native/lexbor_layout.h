@@ -83,6 +83,17 @@ typedef struct {
     void *next;
 } wl_hash_entry_t;
 
+/* The start of lxb_dom_document_t (dom/interfaces/document.h): a node's
+ * owner_document points at it; compat_mode says whether the page is in quirks
+ * mode, where class selectors ignore ASCII case. */
+typedef struct {
+    wl_node_t node;
+    int compat_mode;        /* lxb_dom_document_cmode_t */
+    int type;               /* lxb_dom_document_dtype_t */
+} wl_document_t;
+
+#define WL_CMODE_QUIRKS 0x01
+
 #define WL_NODE_ELEMENT 0x01
 #define WL_NODE_TEXT 0x03
 #define WL_NODE_COMMENT 0x08

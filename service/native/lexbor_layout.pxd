@@ -9,6 +9,8 @@ cdef extern from "lexbor_layout.h" nogil:
 
     ctypedef struct wl_node_t:
         uintptr_t local_name
+        uintptr_t ns
+        void *owner_document
         wl_node_t *next
         wl_node_t *prev
         wl_node_t *parent
@@ -43,6 +45,11 @@ cdef extern from "lexbor_layout.h" nogil:
         wl_node_t node
         wl_str_t data
 
+    ctypedef struct wl_document_t:
+        wl_node_t node
+        int compat_mode
+
+    int WL_CMODE_QUIRKS
     int WL_NODE_ELEMENT
     int WL_NODE_TEXT
     int WL_NODE_COMMENT
