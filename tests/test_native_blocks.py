@@ -1,9 +1,11 @@
-"""The compiled read_blocks (service/native/blocks.pyx) returns exactly what the Python walk returns.
+"""The compiled read_blocks and strip_chrome (service/native/blocks.pyx) do exactly what the Python code does.
 
-Compared on the real input (the body nodes of every benchmark page, taken
-inside the pipeline after chrome was stripped), on every element of crafted
-pages as a top node, on pathological nesting and block counts, and on random
-markup from hypothesis. `clean()` is compared with the compiled walk on and off.
+read_blocks is compared on the real input (the body nodes of every benchmark
+page, taken inside the pipeline after chrome was stripped), on every element
+of crafted pages as a top node, on pathological nesting and block counts, and
+on random markup from hypothesis. strip_chrome is run on two parses of the
+same page, one each way, and the trees and counts compared. `clean()` is
+compared with the compiled code on and off.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 import service
+from service.article import Stats
 from service.html import blocks, extract
+from service.html.body import find_body, outermost
 from service.html.measure import squash
 from service.native import load
 from tests.conftest import SHARED
@@ -199,3 +203,129 @@ def test_compiled_squash_knows_every_whitespace_character():
     for top in (0x100, 0x10000, 0x110000):  # one text of each of CPython's three string widths
         text = "a" + "b".join(chr(c) + chr(c) for c in range(top)) + " "
         assert NATIVE.squash(text) == " ".join(text.split())
+
+
+# --- strip_chrome -------------------------------------------------------------
+
+PICKS = {
+    "body": lambda t: [t.body],
+    "root": lambda t: [t.root],
+    "find_body": lambda t: find_body(t.body)[0] or [t.body],
+    "sections": lambda t: outermost(t.body.css("article, main, section, div, ul")[:20]),
+}
+
+
+def _stripped(html, pick, reasons, strip):
+    tree = LexborHTMLParser(html)
+    stats = Stats()
+    strip(pick(tree), stats, reasons)
+    return tree.html, stats.removed
+
+
+def _same_strip(html, reasons=None) -> int:
+    """Compare on two parses for each way of picking the body nodes; return how many elements were removed."""
+    removed = 0
+    for pick in PICKS.values():
+        fast = _stripped(html, pick, reasons, blocks.strip_chrome)
+        assert fast == _stripped(html, pick, reasons, blocks._strip_chrome_py)
+        removed += sum(fast[1].values())
+    return removed
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_strip_chrome_is_the_same_on_every_benchmark_page():
+    removed = 0
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            raw = f.read()
+        removed += _same_strip(raw)
+        removed += _same_strip(raw, {"share", "related", "comments"})
+    assert removed > 1000  # the pages do hold chrome: the comparison is not vacuous
+
+
+def test_the_compiled_decision_is_used(monkeypatch):
+    calls = []
+    real = NATIVE.chrome_outermost
+
+    class Spy:
+        def chrome_outermost(self, mem_id, run):
+            calls.append(mem_id)
+            return real(mem_id, run)
+
+    monkeypatch.setattr(blocks, "_native", Spy())
+    tree = LexborHTMLParser('<div><p>text</p><div class="share">x</div></div>')
+    blocks.strip_chrome([tree.body], Stats())
+    assert calls == [tree.body.mem_id] and tree.body.css_first(".share") is None
+
+
+LONG = "prose words " * 60
+CJK = "\u4e2d" * 300
+CHROME_CRAFTED = [
+    '<div class="share">s</div><div id="related-posts"><a>r</a></div><p>text</p><div class="Comments">c</div>',
+    # nested chrome: only the outermost is removed and counted
+    '<div class="related"><div class="share"><div class="newsletter">n</div></div></div><p>t</p>',
+    # empty class, id only, empty id, attributes without values, class on the top node, body and html
+    '<div class="" id="share">a</div><div class id>b</div><div id="">c</div><span class="sns">d</span>',
+    # tags never judged alone, and a custom tag that may be one of them (<use>) or not
+    '<a class="share">a</a><img class="share"><i class="share"></i><button class="share">b</button>'
+    '<svg class="share"><use class="share"></use><path class="share"></path><g class="share"></g></svg>'
+    '<custom-tag class="share">c</custom-tag><use class="share">u</use>',
+    # heavy text: kept if it holds most of the body or is prose, removed if mostly links or a text-chrome reason
+    f'<div class="share-wrapper">{LONG}</div><p>short</p>',
+    f'<p>{LONG}{LONG}</p><div class="related">{LONG}</div>',
+    f'<p>{LONG}{LONG}</p><div class="related">{"<a>link text here</a> " * 60}</div>',
+    f'<p>{LONG}{LONG}</p><div class="comments">{LONG}</div><div id="cookie-box">{LONG}</div>',
+    f'<p>{LONG}{LONG}</p><div class="sidebar">\u4e2d\u6587{CJK}</div>',
+    # class and id longer than the key keeps; non-ASCII and upper case in names
+    f'<div class="{"x" * 299}share" id="a">x</div><div class="{"x" * 300}share">y</div>'
+    f'<div id="{"y" * 99}share">z</div><div id="{"y" * 100}share">w</div><div class="SHARE \u00e9">v</div>',
+    '<div CLASS="share">upper</div><div class="a" class="share">dup</div><div xml:class="share">ns</div>',
+    '<table class="ad"><tr><td class="ads">x</td></tr></table><p>t</p><template><div class="share">t</div></template>',
+]
+
+
+@pytest.mark.parametrize("html", CHROME_CRAFTED)
+def test_strip_chrome_is_the_same_on_crafted_markup(html):
+    for reasons in (None, {"share"}, set()):
+        _same_strip(html, reasons)
+        _same_strip(f'<div class="share">{html}</div>', reasons)
+
+
+def test_strip_chrome_takes_the_body_weight_when_python_does():
+    # once, when first needed: here after the article's share box is gone, so that the
+    # section's related links (W ~420) hold more than half of what is left and stay
+    html = (
+        f'<article><div class="share">{"share words " * 32}</div><p>{"p" * 200}</p></article>'
+        f'<section><div class="related">{"<a>link text here</a> " * 28}</div><p>x</p></section>'
+    )
+    pick = lambda t: t.body.css("article, section")  # noqa: E731
+    fast = _stripped(html, pick, None, blocks.strip_chrome)
+    assert fast == _stripped(html, pick, None, blocks._strip_chrome_py)
+    assert fast[1] == {"share": 1} and "link text here" in fast[0]
+
+
+NAMES = ["share", "related", "content", "story", "comments", "ad", "x", "", "Share-Bar", "cookie", "newsletter"]
+CHROME_TAGS = ["div", "span", "a", "p", "section", "ul", "li", "use", "custom-tag", "svg", "i", "img", "b"]
+
+
+@st.composite
+def chrome_markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4 if depth < 4 else 1))):
+        if depth < 5 and draw(st.booleans()):
+            tag = draw(st.sampled_from(CHROME_TAGS))
+            attrs = ""
+            if draw(st.booleans()):
+                attrs += f' class="{draw(st.sampled_from(NAMES))}"'
+            if draw(st.booleans()):
+                attrs += f' id="{draw(st.sampled_from(NAMES))}"'
+            parts.append(f"<{tag}{attrs}>{draw(chrome_markup(depth + 1))}</{tag}>")
+        else:
+            parts.append(draw(st.sampled_from(["word ", LONG, "<a>link words</a>", "\u4e2d" * 150, " ", "<br>"])))
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(chrome_markup(), st.sampled_from([None, {"share"}, {"related", "comments"}]))
+def test_strip_chrome_is_the_same_on_random_markup(html, reasons):
+    _same_strip(html, reasons)

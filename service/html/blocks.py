@@ -58,45 +58,88 @@ def strip_chrome(nodes: list, stats, reasons=None) -> None:
     every query, so ~100 attribute selectors cost far more than this). Matches are collected first
     and only the outermost are decomposed: a node inside a decomposed one is
     freed memory and must never be touched again.
+
+    The compiled `chrome_outermost` (service/native/blocks.pyx) decides from
+    pointers without a Node or an attribute dict per element; the one query
+    then runs only on a node with something to decompose, for the Node
+    objects `decompose()` needs. `_strip_chrome_py` is the Python reference.
     """
-    body_weight = None
-    seen: dict[str, str | None] = {}  # class/id string -> reason: pages repeat their class names
+    _strip_chrome(nodes, stats, reasons, _native)
+
+
+def _strip_chrome_py(nodes: list, stats, reasons=None) -> None:
+    """strip_chrome in Python: the reference the compiled decision is tested against."""
+    _strip_chrome(nodes, stats, reasons, None)
+
+
+class _ChromeRun:
+    """What strip_chrome's passes over the body nodes share: the class/id -> reason
+    cache (pages repeat their class names) and the body's weight, once needed."""
+
+    __slots__ = ("body_weight", "nodes", "reasons", "seen")
+
+    def __init__(self, nodes: list, reasons):
+        self.nodes = nodes
+        self.reasons = reasons
+        self.seen: dict[str, str | None] = {}
+        self.body_weight: int | None = None
+
+
+def _strip_chrome(nodes: list, stats, reasons, native) -> None:
+    run = _ChromeRun(nodes, reasons)
     for node in nodes:
-        own = node.mem_id
-        doomed = []
-        # css() includes the node itself; one `:is()` selector is one walk of the tree and
-        # returns each element once (a `[class], [id]` list walks twice and repeats an
-        # element with both; ~20% dearer with the dedupe)
-        for el in node.css(":is([class], [id])"):
-            if el.tag in _NEVER_CHROME_ALONE:
+        if native is not None:
+            found = native.chrome_outermost(node.mem_id, run)
+            if found is not None:  # None: a custom tag to judge, which needs its name (Python below)
+                if found:
+                    reason_of = dict(found)
+                    targets = [el for el in node.css(":is([class], [id])") if el.mem_id in reason_of]
+                    for el in targets:  # outermost only: none is inside another
+                        stats.count(reason_of[el.mem_id])
+                        el.decompose()
                 continue
-            attrs = el.attributes
-            key = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
-            if key in seen:
-                reason = seen[key]
-            else:
-                reason = seen[key] = chrome_reason(key.lower())
-            if reason is None or (reasons is not None and reason not in reasons):
-                continue
-            if el.mem_id == own or el.tag in ("body", "html"):
-                continue
-            w = weight(el.text())
-            if w > TEXT_HEAVY:
-                if body_weight is None:
-                    body_weight = sum(weight(n.text()) for n in nodes)
-                if w > body_weight // 2:  # a wrapper holding most of the body, whatever its name
-                    continue
-            if w > TEXT_HEAVY and reason not in TEXT_CHROME:
-                # a large block of prose: chrome only if it is mostly links
-                links = sum(len(a.text()) for a in el.css("a"))
-                if links < 0.3 * w:
-                    continue
-            doomed.append((el, reason))
+        doomed = _doomed(node, run)
         if doomed:
             reason_of = {el.mem_id: reason for el, reason in doomed}
             for el in outermost([el for el, _ in doomed]):
                 stats.count(reason_of[el.mem_id])
                 el.decompose()
+
+
+def _doomed(node, run: _ChromeRun) -> list:
+    """The chrome elements in `node`, with their reasons, in document order (nested ones too)."""
+    own = node.mem_id
+    seen, reasons = run.seen, run.reasons
+    doomed = []
+    # css() includes the node itself; one `:is()` selector is one walk of the tree and
+    # returns each element once (a `[class], [id]` list walks twice and repeats an
+    # element with both; ~20% dearer with the dedupe)
+    for el in node.css(":is([class], [id])"):
+        if el.tag in _NEVER_CHROME_ALONE:
+            continue
+        attrs = el.attributes
+        key = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
+        if key in seen:
+            reason = seen[key]
+        else:
+            reason = seen[key] = chrome_reason(key.lower())
+        if reason is None or (reasons is not None and reason not in reasons):
+            continue
+        if el.mem_id == own or el.tag in ("body", "html"):
+            continue
+        w = weight(el.text())
+        if w > TEXT_HEAVY:
+            if run.body_weight is None:
+                run.body_weight = sum(weight(n.text()) for n in run.nodes)
+            if w > run.body_weight // 2:  # a wrapper holding most of the body, whatever its name
+                continue
+        if w > TEXT_HEAVY and reason not in TEXT_CHROME:
+            # a large block of prose: chrome only if it is mostly links
+            links = sum(len(a.text()) for a in el.css("a"))
+            if links < 0.3 * w:
+                continue
+        doomed.append((el, reason))
+    return doomed
 
 
 class _Full(Exception):
@@ -329,4 +372,13 @@ if _native is not None:
         raw_block=RawBlock,
         br=BR,
         max_blocks=MAX_BLOCKS,
+    )
+    _native.configure_chrome(
+        never_alone_ids=tag_ids(_NEVER_CHROME_ALONE),
+        body_id=tag_id("body"),
+        html_id=tag_id("html"),
+        text_heavy=TEXT_HEAVY,
+        text_chrome=TEXT_CHROME,
+        chrome_reason=chrome_reason,
+        weight=weight,
     )

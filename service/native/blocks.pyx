@@ -1,6 +1,6 @@
 # cython: language_level=3
 # distutils: language = c++
-"""Compiled `read_blocks` of service/html/blocks.py, over Lexbor node pointers.
+"""Compiled `read_blocks` and `strip_chrome` of service/html/blocks.py, over Lexbor node pointers.
 
 Mirrors `read_blocks` with its helpers `_scan`, `tags.holders`,
 `_links_by_block` and the `_Walker` walk, step for step: the Python code is
@@ -13,6 +13,10 @@ nodes of a subtree joined first, then decoded with "replace"). The text
 buffer and the RawBlock construction stay Python objects, so flushing and
 line splitting are the reference's own operations; `squash` is measure.squash
 in C (tested against it).
+
+`chrome_outermost` is the deciding half of `strip_chrome` (`_doomed` and
+`outermost`): which elements to decompose, as pointers. The caller gets their
+Node objects from selectolax and decomposes them.
 
 The tree is only read, never changed, and nothing is kept after the call.
 """
@@ -33,7 +37,7 @@ cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch) nogil
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
 
-from .lexbor_layout cimport wl_node_t, wl_character_data_t, WL_NODE_TEXT
+from .lexbor_layout cimport wl_node_t, wl_element_t, wl_attr_t, wl_character_data_t, WL_NODE_ELEMENT, WL_NODE_TEXT
 
 # what a tag id is to the walk (bits, as one id can be in several of blocks.py's sets)
 cdef enum:
@@ -44,6 +48,7 @@ cdef enum:
     F_LEAF = 16         # LEAF (the top node's test)
     F_BLOCKISH = 32     # BLOCKISH_IDS (_scan)
     F_BLOCK_TAG = 64    # _BLOCK_TAG_IDS (_links_by_block)
+    F_NEVER_ALONE = 128  # _NEVER_CHROME_ALONE (strip_chrome), the names with a standard id
     NTAGS = 1024        # standard Lexbor tag ids are far below; custom elements' ids are larger: no flags
 
 cdef unsigned char _FLAGS[NTAGS]
@@ -473,3 +478,113 @@ def read_blocks(list nodes) -> list:
     except _Full:
         pass
     return w.blocks
+
+
+# --- strip_chrome ------------------------------------------------------------
+
+cdef uintptr_t _BODY_ID = 0, _HTML_ID = 0
+cdef Py_ssize_t _TEXT_HEAVY = 0
+cdef object _TEXT_CHROME = frozenset()
+cdef object _chrome_reason = None
+cdef object _weight = None
+cdef bint _chrome_ready = False
+
+
+def configure_chrome(*, never_alone_ids, body_id, html_id, text_heavy, text_chrome, chrome_reason, weight):
+    """Take strip_chrome's constants and functions (vocab.chrome_reason, measure.weight), once at import.
+
+    `never_alone_ids` holds the ids of _NEVER_CHROME_ALONE's names that have a
+    standard Lexbor id; a name without one ("use") gets a per-document id,
+    which `chrome_outermost` cannot name: it then leaves the node to Python.
+    """
+    global _BODY_ID, _HTML_ID, _TEXT_HEAVY, _TEXT_CHROME, _chrome_reason, _weight, _chrome_ready
+    cdef int i
+    for i in range(NTAGS):
+        _FLAGS[i] &= ~F_NEVER_ALONE
+    for tid in never_alone_ids:
+        if tid >= NTAGS:  # a per-document id (see above)
+            continue
+        _FLAGS[tid] |= F_NEVER_ALONE
+    _BODY_ID, _HTML_ID, _TEXT_HEAVY = body_id, html_id, text_heavy
+    _TEXT_CHROME, _chrome_reason, _weight = frozenset(text_chrome), chrome_reason, weight
+    _chrome_ready = True
+
+
+cdef str _attr_text(wl_attr_t *attr):
+    """`attrs.get(name) or ''` for the element's class or id attribute."""
+    if attr == NULL or attr.value == NULL:
+        return ""
+    return _decode(<const char *> attr.value.data, attr.value.length)
+
+
+cdef object _body_weight(_Walker w, run):
+    """run.body_weight, computed on first need as blocks._doomed does: sum(weight(n.text()) for n in run.nodes)."""
+    cdef object total
+    if run.body_weight is None:
+        total = 0
+        for n in run.nodes:
+            total += _weight(w.text(<wl_node_t *> <uintptr_t> n.mem_id, False))
+        run.body_weight = total
+    return run.body_weight
+
+
+def chrome_outermost(size_t mem_id, run):
+    """blocks._doomed(node, run) then outermost(): [(mem_id, reason)] in document order, or None.
+
+    The elements with a class or id attribute under the node and the node
+    itself (what `node.css(":is([class], [id])")` returns), judged as
+    `_doomed` judges them; `run` is the blocks._ChromeRun shared by the nodes
+    (its class/id cache and body weight are read and filled the same way).
+    None when an element with a custom tag would be judged: its name may be
+    one of _NEVER_CHROME_ALONE, and only Python can read it.
+    """
+    cdef _Walker w = _Walker()
+    cdef wl_node_t *top = <wl_node_t *> mem_id
+    cdef wl_node_t *node = top
+    cdef wl_node_t *up
+    cdef wl_element_t *el
+    cdef uintptr_t tid
+    cdef dict seen = run.seen
+    cdef object reasons = run.reasons
+    cdef list doomed = []
+    cdef list out = []
+    cdef unordered_set[uintptr_t] marked
+    cdef str key
+    cdef Py_ssize_t links
+    cdef object weight
+    if not (_chrome_ready and _ready):
+        raise RuntimeError("service.native.blocks is not configured")
+    while True:
+        if node.type == WL_NODE_ELEMENT:
+            el = <wl_element_t *> node
+            tid = node.local_name
+            if (el.attr_class != NULL or el.attr_id != NULL) and not (_flags(tid) & F_NEVER_ALONE):
+                key = f"{_attr_text(el.attr_class)[:300]} {_attr_text(el.attr_id)[:100]}"
+                reason = seen.get(key, seen)  # `seen` itself: not cached yet
+                if reason is seen:
+                    reason = seen[key] = _chrome_reason(key.lower())
+                if reason is not None and (reasons is None or reason in reasons):
+                    if tid >= NTAGS:
+                        return None
+                    if node != top and tid != _BODY_ID and tid != _HTML_ID:
+                        weight = _weight(w.text(node, False))
+                        if (weight <= _TEXT_HEAVY or weight <= _body_weight(w, run) // 2) and (
+                            weight <= _TEXT_HEAVY or reason in _TEXT_CHROME or w.anchor_chars(node) >= 0.3 * weight
+                        ):
+                            doomed.append(((<uintptr_t> node), reason))
+                            marked.insert(<uintptr_t> node)
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != top and node.next == NULL:
+            node = node.parent
+        if node == top:
+            break
+        node = node.next
+    for ptr, reason in doomed:  # outermost(): none of the node's ancestors is doomed
+        up = (<wl_node_t *> <uintptr_t> ptr).parent
+        while up != NULL and not marked.count(<uintptr_t> up):
+            up = up.parent
+        if up == NULL:
+            out.append((ptr, reason))
+    return out
