@@ -529,14 +529,15 @@ cdef object _body_weight(_Walker w, run):
 
 
 def chrome_outermost(size_t mem_id, run):
-    """blocks._doomed(node, run) then outermost(): [(mem_id, reason)] in document order, or None.
+    """blocks._doomed(node, run) then outermost(): [(mem_id, reason, path, steps)] in document order, or None.
 
     The elements with a class or id attribute under the node and the node
     itself (what `node.css(":is([class], [id])")` returns), judged as
     `_doomed` judges them; `run` is the blocks._ChromeRun shared by the nodes
     (its class/id cache and body weight are read and filled the same way).
     None when an element with a custom tag would be judged: its name may be
-    one of _NEVER_CHROME_ALONE, and only Python can read it.
+    one of _NEVER_CHROME_ALONE, and only Python can read it. `path` and
+    `steps`: see _path; the caller walks there for the Node when that is short.
     """
     cdef _Walker w = _Walker()
     cdef wl_node_t *top = <wl_node_t *> mem_id
@@ -586,5 +587,36 @@ def chrome_outermost(size_t mem_id, run):
         while up != NULL and not marked.count(<uintptr_t> up):
             up = up.parent
         if up == NULL:
-            out.append((ptr, reason))
+            out.append((ptr, reason) + _path(top, <wl_node_t *> <uintptr_t> ptr))
     return out
+
+
+cdef tuple _path(wl_node_t *top, wl_node_t *target):
+    """How to reach `target` from `top` by Node.first_child/next or last_child/prev, and the number of steps.
+
+    Each entry is a child position: i >= 0 the i-th from the first, i < 0 the
+    (-1 - i)-th from the last, whichever end is nearer.
+    """
+    cdef list steps = []
+    cdef wl_node_t *node = target
+    cdef wl_node_t *sib
+    cdef Py_ssize_t before, after, cost = 0
+    while node != top:
+        before = after = 0
+        sib = node.prev
+        while sib != NULL:
+            before += 1
+            sib = sib.prev
+        sib = node.next
+        while sib != NULL:
+            after += 1
+            sib = sib.next
+        if before <= after:
+            steps.append(before)
+            cost += before + 1
+        else:
+            steps.append(-1 - after)
+            cost += after + 1
+        node = node.parent
+    steps.reverse()
+    return (steps, cost)
