@@ -24,6 +24,7 @@ from hashlib import blake2b
 from itertools import filterfalse, islice, repeat
 from zlib import crc32
 
+from .native import load as _load_native
 from .text.vocab import STOP_WORDS
 
 BITS = 64
@@ -82,6 +83,15 @@ def _fold(text: str) -> str:
 
 def features(text: str) -> set[str]:
     """The distinct content words among the first LEAD_WORDS of `text` (case-folded)."""
+    if _native is not None:
+        words = _native.features(text)
+        if words is not None:  # None: left to the Python code (a Han/kana head, a str subclass)
+            return words
+    return _features_py(text)
+
+
+def _features_py(text: str) -> set[str]:
+    """features() in Python: the reference for the compiled code, and the only code for Han/kana."""
     head = text[: LEAD_WORDS * 16]
     if head.isascii():  # no Han/kana and no ’; lower() is casefold() for ASCII
         fold = str.lower
@@ -108,7 +118,16 @@ _BIT_MASKS = tuple(int.from_bytes(bytes([1 << b]) * LEAD_WORDS, "little") for b 
 
 def fingerprint(text: str) -> str:
     """The SimHash of `text` as 16 hex digits ("0" * 16 for text without words)."""
-    feats = features(text)
+    if _native is not None:
+        fp = _native.fingerprint(text)
+        if fp is not None:  # None: left to the Python code (a Han/kana head, a str subclass)
+            return fp
+    return _fingerprint_py(text)
+
+
+def _fingerprint_py(text: str) -> str:
+    """fingerprint() in Python: the reference for the compiled code, and the only code for Han/kana."""
+    feats = _features_py(text)
     if not feats:
         return "0" * 16
     n = len(feats)
@@ -123,6 +142,13 @@ def fingerprint(text: str) -> str:
     bits = ["1" if (column & mask).bit_count() > half else "0" for column in columns for mask in _BIT_MASKS]
     bits.reverse()
     return f"{int(''.join(bits), 2):016x}"
+
+
+# service/native/fingerprint.pyx: the same features and SimHash without a Python object per word (~9x faster
+# on the benchmark bodies, ~0.1 ms of clean()). It takes the constants above rather than keeping copies.
+_native = _load_native("fingerprint")
+if _native is not None:
+    _native.configure(_PERMUTE, _SKIP, _PUNCT, LEAD_WORDS, LEAD_WORDS * 16)
 
 
 def distance(a: str, b: str) -> int:
