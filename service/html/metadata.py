@@ -1010,15 +1010,15 @@ def _fallback_byline(tree, keys) -> list[str]:
     """Authors from the first bylines the visible-byline selectors find (`_BYLINE_SELECTORS`)."""
     dom = _native
     root = tree.root
-    for selector, simple in zip(_BYLINE_SELECTORS, _BYLINE_SIMPLE):
-        if dom is not None:
-            # one C walk for the whole list, as css(selector)[:5] (the first of them is css_first's)
-            found = dom.select(root.mem_id, simple, 5) if root is not None else []
-            for key in found:
+    if dom is not None:
+        # one C walk per list, as css(selector)[:5] (the first of them is css_first's), stopping at the 5th
+        for simple in _BYLINE_SIMPLE if root is not None else ():
+            for key in dom.select(root.mem_id, simple, 5):
                 authors = split_authors(_byline_value_native(dom, key), site_keys=keys, byline=True)
                 if authors:
                     return authors
-            continue
+        return []
+    for selector in _BYLINE_SELECTORS:
         # css_first stops at the first match: when that node gives a name (most pages with a byline),
         # the rest of the walk is saved (~10 us per selector of the list); else read the first 5 as before
         first = tree.css_first(selector)
@@ -1041,7 +1041,7 @@ def _fallback_date_text(tree) -> str | None:
     if dom is None or root is None:
         return _select_text(tree, _TIME_SELECTORS, _TIME_ATTRS)
     for simple in _TIME_SIMPLE:
-        found = dom.select(root.mem_id, simple, 1)
+        found = dom.select(root.mem_id, simple, 1)  # css_first: the walk stops at the first match
         if not found:
             continue
         attrs = {name: value for _, name, value in dom.attribute_ids(found[0], _TIME_ATTRS)}

@@ -445,17 +445,36 @@ cdef struct _Simple:
     Py_ssize_t ancestor         # tag id of a required ancestor, or -1
 
 
-cdef bint _matches(wl_node_t *node, _Simple *s, bint quirks) noexcept nogil:
+cdef unsigned int _class_mask(wl_element_t *el, _Simple *simple, Py_ssize_t count, bint quirks) noexcept nogil:
+    """Bit i set when selector i's class token is among the element's class names (one pass over them)."""
+    cdef unsigned int mask = 0
+    cdef const unsigned char *data
+    cdef size_t i, start = 0, length, n
+    cdef Py_ssize_t k
+    if el.attr_class == NULL or el.attr_class.value == NULL or el.attr_class.value.data == NULL:
+        return 0
+    data = el.attr_class.value.data
+    length = el.attr_class.value.length
+    for i in range(length + 1):
+        if i == length or _is_space(data[i]):
+            n = i - start
+            if n:
+                for k in range(count):
+                    if simple[k].cls != NULL and simple[k].cls_len == n and _same_bytes(data + start, simple[k].cls, n, quirks):
+                        mask |= 1u << k
+            start = i + 1
+    return mask
+
+
+cdef bint _matches(wl_node_t *node, _Simple *s, unsigned int bit, unsigned int cls_mask) noexcept nogil:
+    """Selector `s` (number `bit` of the list) matches the element, given its class mask."""
     cdef wl_element_t *el = <wl_element_t *> node
     cdef wl_attr_t *attr
     cdef wl_node_t *up
     if s.tag >= 0 and node.local_name != <uintptr_t> s.tag:
         return False
-    if s.cls != NULL:
-        if el.attr_class == NULL or el.attr_class.value == NULL:
-            return False
-        if not _has_token(el.attr_class.value, s.cls, s.cls_len, quirks):
-            return False
+    if s.cls != NULL and not (cls_mask & bit):
+        return False
     if s.attr != NULL:
         attr = el.first_attr
         while attr != NULL and not _local_name_is(attr, s.attr_static, s.attr, s.attr_len):
@@ -481,16 +500,25 @@ def select(size_t mem_id, tuple selectors, Py_ssize_t limit) -> list:
     selector is (tag id or -1, class token or None, attribute name or None,
     `~=` token or None for presence, ancestor tag id or -1).
     """
+    return select_groups(mem_id, (selectors,), limit)[0]
+
+
+def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
+    """`select` for several selector lists at once: one walk, one result list per group."""
     global _html_ns
     cdef wl_node_t *root = <wl_node_t *> mem_id
     cdef wl_node_t *node = root
-    cdef Py_ssize_t count = len(selectors), i
+    cdef Py_ssize_t count = 0, i, g, open_groups = len(groups)
     cdef _Simple simple[MAX_NAMES]
+    cdef Py_ssize_t group_of[MAX_NAMES]
     cdef list keep = []  # the encoded strings the C pointers point into
-    cdef list out = []
-    cdef bint quirks
+    cdef list out = [[] for _ in groups]
+    cdef list found
+    cdef bint quirks, any_class
+    cdef unsigned int cls_mask
     cdef bytes b
-    if count > MAX_NAMES:
+    selectors = [sel for group in groups for sel in group]
+    if len(selectors) > MAX_NAMES:
         raise ValueError(f"at most {MAX_NAMES} selectors")
     if _html_ns == 0:
         from selectolax.lexbor import LexborHTMLParser
@@ -499,39 +527,48 @@ def select(size_t mem_id, tuple selectors, Py_ssize_t limit) -> list:
     names = tuple({sel[2] for sel in selectors if sel[2] is not None})
     _learn(names)
     by_name = {name: key for key, name in _static_names.items()}
-    for i in range(count):
-        tag, cls, attr, token, ancestor = selectors[i]
-        simple[i].tag = tag
-        simple[i].ancestor = ancestor
-        simple[i].cls = NULL
-        simple[i].attr = NULL
-        simple[i].token = NULL
-        simple[i].rel_case = attr == "rel"
-        simple[i].attr_static = 0
-        if cls is not None:
-            b = cls.encode("utf-8")
-            keep.append(b)
-            simple[i].cls = PyBytes_AS_STRING(b)
-            simple[i].cls_len = len(b)
-        if attr is not None:
-            b = attr.encode("utf-8")
-            keep.append(b)
-            simple[i].attr = PyBytes_AS_STRING(b)
-            simple[i].attr_len = len(b)
-            simple[i].attr_static = by_name.get(attr, 0)
-        if token is not None:
-            b = token.encode("utf-8")
-            keep.append(b)
-            simple[i].token = PyBytes_AS_STRING(b)
-            simple[i].token_len = len(b)
+    for g in range(len(groups)):
+        if limit <= 0 or not groups[g]:
+            open_groups -= 1
+        for sel in groups[g]:
+            tag, cls, attr, token, ancestor = sel
+            i = count
+            count += 1
+            group_of[i] = g
+            simple[i].tag = tag
+            simple[i].ancestor = ancestor
+            simple[i].cls = NULL
+            simple[i].attr = NULL
+            simple[i].token = NULL
+            simple[i].rel_case = attr == "rel"
+            simple[i].attr_static = 0
+            if cls is not None:
+                b = cls.encode("utf-8")
+                keep.append(b)
+                simple[i].cls = PyBytes_AS_STRING(b)
+                simple[i].cls_len = len(b)
+            if attr is not None:
+                b = attr.encode("utf-8")
+                keep.append(b)
+                simple[i].attr = PyBytes_AS_STRING(b)
+                simple[i].attr_len = len(b)
+                simple[i].attr_static = by_name.get(attr, 0)
+            if token is not None:
+                b = token.encode("utf-8")
+                keep.append(b)
+                simple[i].token = PyBytes_AS_STRING(b)
+                simple[i].token_len = len(b)
     quirks = (<wl_document_t *> root.owner_document).compat_mode == WL_CMODE_QUIRKS
-    while node != NULL:
+    any_class = any(sel[1] is not None for sel in selectors)
+    while node != NULL and open_groups > 0:
         if node.type == WL_NODE_ELEMENT:
+            cls_mask = _class_mask(<wl_element_t *> node, simple, count, quirks) if any_class else 0
             for i in range(count):
-                if _matches(node, &simple[i], quirks):
-                    out.append(<size_t> node)
-                    if len(out) >= limit:
-                        return out
+                found = <list> out[group_of[i]]
+                if len(found) < limit and _matches(node, &simple[i], 1u << i, cls_mask):
+                    found.append(<size_t> node)
+                    if len(found) == limit:
+                        open_groups -= 1
         node = _next_in(node, root)
     return out
 
