@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 
+from ..native import load as _load_native
 from .measure import weight
 from .tags import tag_id, tag_ids
 from .vocab import DECLARED_BODY, DECLARED_CLASSES, DECLARED_IDS, trie_pattern
+
+_native = _load_native("body")  # the compiled vote (service/native/body.pyx); None: the Python code below
 
 MIN_PARAGRAPH = 30  # weight below which a paragraph does not vote
 # matched against lower-cased "class id" (case-insensitive regexes are several times slower)
@@ -39,7 +42,12 @@ _MAX_HINT = 1.3  # the largest multiplier `_hint` gives
 def _hint(node) -> float:
     """Multiplier from the element's class and id words (at most `_MAX_HINT`)."""
     attrs = node.attributes
-    s = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}"
+    return _hint_words(attrs.get("class"), attrs.get("id"))
+
+
+def _hint_words(cls: str | None, ident: str | None) -> float:
+    """`_hint` from the class and id values (the compiled vote reads them without a node)."""
+    s = f"{(cls or '')[:300]} {(ident or '')[:100]}"
     if s == " ":
         return 1.0
     s = s.lower()
@@ -68,9 +76,13 @@ class _Evidence:
     Everything is keyed by `mem_id`: selectolax nodes compare (`==`, and so dict
     and set look-ups with a fresh wrapper) by serialising their HTML, which is
     quadratic on large pages.
+
+    From the compiled vote, `nodes` is its `Votes` mapping (also `votes`): it
+    builds a node only when one is asked for, and sums `total` over pointers;
+    valid only until the tree changes (find_body is done before any decompose).
     """
 
-    __slots__ = ("direct", "nodes", "units", "unit_parents", "br_units", "units_query", "_totals")
+    __slots__ = ("direct", "nodes", "units", "unit_parents", "br_units", "units_query", "_totals", "votes")
 
     def __init__(self):
         self.direct: dict[int, float] = {}  # mem_id -> vote
@@ -80,14 +92,42 @@ class _Evidence:
         self.br_units: dict[int, float] = {}  # mem_id of an element holding <br>-separated text -> weight
         self.units_query = "p, pre"  # "p" when the page has no <pre> (one pass per query instead of two)
         self._totals: dict[int, float] = {}
+        self.votes = None  # the compiled vote's Votes, or None
+
+    def hint(self, key: int) -> float:
+        """`_hint` of the voted element `key`."""
+        votes = self.votes
+        if votes is None:
+            return _hint(self.nodes[key])
+        return _hint_words(*votes.class_id(key))
+
+    def twins(self, best, cls: str) -> list:
+        """Voted elements other than `best` with its tag and the class `cls`, in voting order."""
+        best_key, tag = best.mem_id, best.tag
+        votes = self.votes
+        if votes is None:
+            return [
+                n for k, n in self.nodes.items()
+                if k != best_key and n.tag == tag and n.attributes.get("class") == cls
+            ]
+        # the compiled side narrows by tag id and class; the nodes found are checked as above
+        found = (votes[k] for k in votes.same_tag_class(best_key, best.tag_id, cls))
+        return [n for n in found if n.tag == tag and n.attributes.get("class") == cls]
 
     def total(self, node) -> float:
-        """Paragraph weight inside `node` (one CSS query, cached)."""
+        """Paragraph weight inside `node` (one CSS query, or one pointer walk after the compiled vote; cached)."""
         key = node.mem_id
         t = self._totals.get(key)
         if t is None:
             units = self.units
             t = units.get(key, 0.0)
+            votes = self.votes
+            if votes is not None:  # the same sums in the same order, over pointers
+                not_p = node.tag_id not in _P_IDS
+                if not_p or self.br_units:
+                    t = votes.total(key, t, not_p)
+                self._totals[key] = t
+                return t
             if node.tag_id not in _P_IDS:
                 for p in node.css(self.units_query):
                     t += units.get(p.mem_id, 0.0)
@@ -160,6 +200,15 @@ _DECL_CLASSES = frozenset(DECLARED_CLASSES)
 
 
 def score_paragraphs(root) -> _Evidence:
+    """Weigh every paragraph once and credit it to its parent and grandparent (compiled when built)."""
+    if _native is not None:
+        ev = _Evidence()
+        ev.votes = _native.score_paragraphs(root, ev)
+        return ev
+    return _score_paragraphs_py(root)
+
+
+def _score_paragraphs_py(root) -> _Evidence:
     """Weigh every paragraph once and credit it to its parent and grandparent.
 
     One CSS query over the page collects paragraphs, their links and line
@@ -234,6 +283,10 @@ def is_inside(node, ancestor) -> bool:
             return True
         node = node.parent
     return False
+
+
+if _native is not None:
+    _native.configure(tag_id("p"), _PRE_ID, _A_ID, _BR_ID, NOT_A_BODY_IDS, MIN_PARAGRAPH)
 
 
 WEAK_VOTE = 1000  # paragraph weight under which the vote alone is not trusted
@@ -324,7 +377,7 @@ def find_body(root) -> tuple[list, str]:
     for k in top:
         if direct[k] * _MAX_HINT < lead:
             break
-        h = hinted[k] = direct[k] * _hint(node_of[k])
+        h = hinted[k] = direct[k] * ev.hint(k)
         if h > lead:
             lead = h
     tied = [k for k, h in hinted.items() if h == lead]  # in vote order, as the stable sort keeps them
@@ -340,7 +393,7 @@ def find_body(root) -> tuple[list, str]:
     if best is None:
         for k in top:
             if k not in hinted:
-                hinted[k] = direct[k] * _hint(node_of[k])
+                hinted[k] = direct[k] * ev.hint(k)
         ranked = sorted(top, key=hinted.__getitem__, reverse=True)[:6]
         scored = [[hinted[k], i, k, False] for i, k in enumerate(ranked)]
         while scored:
@@ -396,11 +449,7 @@ def find_body(root) -> tuple[list, str]:
     # a body split into several same-named containers (by ads, by pull quotes)
     cls = best.attributes.get("class")
     if cls and best.tag != "article":
-        twins = [
-            n for k, n in node_of.items()
-            if k != best_key and n.tag == best.tag and n.attributes.get("class") == cls
-        ]
-        twins = [n for n in twins if total(n) >= MIN_PARAGRAPH * 2 and not _context(n)[0]]
+        twins = [n for n in ev.twins(best, cls) if total(n) >= MIN_PARAGRAPH * 2 and not _context(n)[0]]
         if twins:
             return outermost([best, *twins]), "split"
 
