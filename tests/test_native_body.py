@@ -163,6 +163,13 @@ def test_same_vote_on_nasty_markup(compiled, html):
     same_vote(tree.root)
 
 
+def test_a_fragment_is_voted_on_in_python(compiled):
+    """In a fragment, css() covers the top node's siblings and .parent stops below Lexbor's wrapper."""
+    tree = LexborHTMLParser(f"<div><p>{LONG}</p></div><div><p>{LONG}, more</p></div>", is_fragment=True)
+    ev = body.score_paragraphs(tree.root)
+    assert ev.votes is None and type(ev.nodes) is dict and len(ev.units) == 2
+
+
 BAD_BYTES = [
     b"<p>" + LONG.encode() + b" \xff\xfe broken \xc3 bytes \xed\xa0\x80 surrogate \xf4\x90\x80\x80</p>",
     b"<p>split \xc3<!---->\xa9 across nodes, " + LONG.encode() + b"</p>",

@@ -201,7 +201,9 @@ _DECL_CLASSES = frozenset(DECLARED_CLASSES)
 
 def score_paragraphs(root) -> _Evidence:
     """Weigh every paragraph once and credit it to its parent and grandparent (compiled when built)."""
-    if _native is not None:
+    # (documents only: in a fragment, css() also covers the top node's siblings and .parent stops below
+    # Lexbor's wrapper element, which the pointer walk does not know)
+    if _native is not None and root.parser.root.parent is not None:
         ev = _Evidence()
         ev.votes = _native.score_paragraphs(root, ev)
         return ev

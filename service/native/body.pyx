@@ -501,13 +501,27 @@ cdef struct Anchor:
     bint in_p, in_pre  # matched by "p a", by "pre a"
 
 
-# scratch space reused across calls (the GIL is held throughout)
-cdef vector[wl_node_t *] _paragraphs, _brs, _open
-cdef vector[size_t] _open_index
-cdef vector[Anchor] _anchors
-cdef vector[long long] _links
-cdef vector[Unit] _units
-cdef _Text _text = _Text()
+cdef class _Scratch:
+    """Buffers of one vote, kept for the next one (their memory is reused)."""
+    cdef vector[wl_node_t *] paragraphs, brs, open
+    cdef vector[size_t] open_index
+    cdef vector[Anchor] anchors
+    cdef vector[long long] links
+    cdef vector[Unit] units
+    cdef _Text text
+
+    def __cinit__(self):
+        self.text = _Text()
+
+
+cdef _Scratch _spare = _Scratch()  # taken while a vote runs, so a vote started meanwhile gets its own
+
+
+cdef _Scratch _take_scratch():
+    global _spare
+    cdef _Scratch sc = _spare
+    _spare = None
+    return sc if sc is not None else _Scratch()
 
 
 def score_paragraphs(root, ev):
@@ -527,7 +541,8 @@ def score_paragraphs(root, ev):
     cdef long long la, iw
     cdef bint is_int
     cdef Votes votes = Votes()
-    cdef _Text text = _text
+    cdef _Scratch sc = _take_scratch()
+    cdef _Text text = sc.text
     cdef Unit u
     cdef Anchor a
     cdef vector[pair[uintptr_t, double]] br_order
@@ -535,12 +550,12 @@ def score_paragraphs(root, ev):
     cdef vector[bint] br_is_int
     cdef dict direct = {}, d_units = {}, d_parents = {}, d_br = {}
 
-    _paragraphs.clear()
-    _brs.clear()
-    _anchors.clear()
-    _open.clear()
-    _open_index.clear()
-    _units.clear()
+    sc.paragraphs.clear()
+    sc.brs.clear()
+    sc.anchors.clear()
+    sc.open.clear()
+    sc.open_index.clear()
+    sc.units.clear()
     votes.root = root
     votes.cache = {root.mem_id: root}
     votes.cached.insert(<uintptr_t> top)
@@ -554,30 +569,30 @@ def score_paragraphs(root, ev):
             in_pre += 1
         up = up.parent
 
-    # the query "p, pre, br, p a" (and "pre a"), in document order, `root` included; `_open` holds the
+    # the query "p, pre, br, p a" (and "pre a"), in document order, `root` included; `sc.open` holds the
     # <p>/<pre> (of the walk) around `node`, so an <a>'s nearest one is found without a look-up
     node = top
     while True:
         tid = node.local_name  # only elements have these ids
         if tid == P_ID or tid == PRE_ID:
-            _paragraphs.push_back(node)
+            sc.paragraphs.push_back(node)
             if tid == PRE_ID:
                 has_pre = True
         elif tid == A_ID:
-            if (in_p or in_pre) and not _open.empty():
+            if (in_p or in_pre) and not sc.open.empty():
                 up = node.parent
                 hops = 0
                 while up != NULL and hops < 6 and not _is_p(up):
                     up = up.parent
                     hops += 1
-                if up == _open.back() and hops < 6:
+                if up == sc.open.back() and hops < 6:
                     a.node = node
-                    a.paragraph = _open_index.back()
+                    a.paragraph = sc.open_index.back()
                     a.in_p = in_p > 0
                     a.in_pre = in_pre > 0
-                    _anchors.push_back(a)
+                    sc.anchors.push_back(a)
         elif tid == BR_ID:
-            _brs.push_back(node)
+            sc.brs.push_back(node)
         if node.first_child != NULL:
             if node.next != NULL:  # the walk comes back to it after the subtree: load it meanwhile
                 __builtin_prefetch(node.next)
@@ -586,8 +601,8 @@ def score_paragraphs(root, ev):
                     in_p += 1
                 else:
                     in_pre += 1
-                _open.push_back(node)
-                _open_index.push_back(_paragraphs.size() - 1)
+                sc.open.push_back(node)
+                sc.open_index.push_back(sc.paragraphs.size() - 1)
             node = node.first_child
             continue
         while node != top and node.next == NULL:
@@ -598,30 +613,30 @@ def score_paragraphs(root, ev):
                     in_p -= 1
                 else:
                     in_pre -= 1
-                _open.pop_back()
-                _open_index.pop_back()
+                sc.open.pop_back()
+                sc.open_index.pop_back()
         if node == top:
             break
         node = node.next
 
     # link characters per paragraph (a link matched by both "p a" and "pre a" counts twice)
-    _links.assign(_paragraphs.size(), 0)
-    for i in range(_anchors.size()):
-        a = _anchors[i]
+    sc.links.assign(sc.paragraphs.size(), 0)
+    for i in range(sc.anchors.size()):
+        a = sc.anchors[i]
         times = (1 if a.in_p else 0) + (1 if a.in_pre and has_pre else 0)
         if times:
             text.measure(a.node, True, False)
-            _links[a.paragraph] += times * text.m.n
+            sc.links[a.paragraph] += times * text.m.n
 
-    for i in range(_paragraphs.size()):
-        node = _paragraphs[i]
+    for i in range(sc.paragraphs.size()):
+        node = sc.paragraphs[i]
         text.measure(node, True, False)
         iw = text.m.n + text.m.cjk  # measure.weight
         if iw < MIN_W:
             continue
         w = <double> iw
         is_int = True
-        la = _links[i]
+        la = sc.links[i]
         if la:
             f = 1.0 - 1.5 * <double> la / <double> (text.m.n if text.m.n > 1 else 1)
             w = w * (f if f > 0.0 else 0.0)
@@ -640,10 +655,10 @@ def score_paragraphs(root, ev):
         u.w = w
         u.iw = iw
         u.is_int = is_int
-        _units.push_back(u)
+        sc.units.push_back(u)
 
-    for i in range(_brs.size()):
-        up = _brs[i].parent
+    for i in range(sc.brs.size()):
+        up = sc.brs[i].parent
         if up == NULL:
             continue
         if _is_p(up) or not seen.insert(<uintptr_t> up).second:
@@ -661,9 +676,9 @@ def score_paragraphs(root, ev):
 
     for i in range(votes.order.size()):
         direct[<size_t> votes.order[i]] = votes.direct[i]
-    votes.unit_list.reserve(_units.size())
-    for i in range(_units.size()):
-        u = _units[i]
+    votes.unit_list.reserve(sc.units.size())
+    for i in range(sc.units.size()):
+        u = sc.units[i]
         d_units[<size_t> u.key] = u.iw if u.is_int else u.w
         d_parents[<size_t> u.key] = <size_t> u.parent
         votes.unit_list.push_back(pair[uintptr_t, double](u.key, u.w))
@@ -676,4 +691,6 @@ def score_paragraphs(root, ev):
     ev.nodes = votes
     if not has_pre:
         ev.units_query = "p"
+    global _spare
+    _spare = sc
     return votes
