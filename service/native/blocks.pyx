@@ -1,5 +1,4 @@
 # cython: language_level=3
-# distutils: language = c++
 """Compiled `read_blocks` and `strip_chrome` of service/html/blocks.py, over Lexbor node pointers.
 
 Mirrors `read_blocks` with its helpers `_scan`, `tags.holders`,
@@ -23,10 +22,8 @@ The tree is only read, never changed, and nothing is kept after the call.
 
 cimport cython
 from libc.stdint cimport uintptr_t, uint8_t, uint16_t, uint32_t
-from libcpp.string cimport string
-from libcpp.unordered_set cimport unordered_set
-from libcpp.unordered_map cimport unordered_map
-from libc.stdlib cimport malloc, free
+from libc.stdlib cimport malloc, calloc, realloc, free
+from libc.string cimport memcpy, memset
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 
 cdef extern from "Python.h":
@@ -196,7 +193,114 @@ cdef str _text_content(wl_node_t *node):
     return _decode(<const char *> cd.data.data, cd.data.length)
 
 
-cdef void _gather(wl_node_t *root, string *out, bint spaced) noexcept:
+# --- two small C containers (plain C keeps the build to the C compiler the image has) ---
+
+cdef struct _Bytes:  # a growable byte buffer
+    char *data
+    size_t size
+    size_t cap
+
+
+cdef int _bytes_add(_Bytes *b, const char *data, size_t n) except -1 nogil:
+    cdef size_t cap
+    cdef char *grown
+    if b.size + n > b.cap:
+        cap = b.cap * 2 if b.cap else 256
+        while cap < b.size + n:
+            cap *= 2
+        grown = <char *> realloc(b.data, cap)
+        if grown == NULL:
+            with gil:
+                raise MemoryError
+        b.data, b.cap = grown, cap
+    if n:
+        memcpy(b.data + b.size, data, n)
+    b.size += n
+    return 0
+
+
+cdef struct _Table:  # node pointer -> count, open addressing (a pointer is never 0: 0 marks a free slot)
+    uintptr_t *keys
+    Py_ssize_t *values
+    size_t mask  # capacity - 1, capacity a power of two
+    size_t used
+
+
+cdef inline size_t _slot(const _Table *t, uintptr_t key) noexcept nogil:
+    cdef size_t i = <size_t> ((key >> 4) * <uintptr_t> 0x9E3779B97F4A7C15ULL) & t.mask
+    while t.keys[i] != 0 and t.keys[i] != key:
+        i = (i + 1) & t.mask
+    return i
+
+
+cdef int _table_reset(_Table *t) except -1 nogil:
+    """Empty (and on first use, allocate) the table."""
+    if t.keys == NULL:
+        t.mask = 255
+        t.keys = <uintptr_t *> calloc(t.mask + 1, sizeof(uintptr_t))
+        t.values = <Py_ssize_t *> calloc(t.mask + 1, sizeof(Py_ssize_t))
+        if t.keys == NULL or t.values == NULL:
+            with gil:
+                raise MemoryError
+    elif t.used:
+        memset(t.keys, 0, (t.mask + 1) * sizeof(uintptr_t))
+    t.used = 0
+    return 0
+
+
+cdef void _table_free(_Table *t) noexcept nogil:
+    free(t.keys)
+    free(t.values)
+    t.keys = NULL
+    t.values = NULL
+
+
+cdef inline bint _has(const _Table *t, uintptr_t key) noexcept nogil:
+    return t.keys != NULL and t.keys[_slot(t, key)] == key
+
+
+cdef inline Py_ssize_t _get(const _Table *t, uintptr_t key) noexcept nogil:
+    cdef size_t i
+    if t.keys == NULL:
+        return 0
+    i = _slot(t, key)
+    return t.values[i] if t.keys[i] == key else 0
+
+
+cdef int _add(_Table *t, uintptr_t key, Py_ssize_t value) except -1 nogil:
+    """Add `value` to the count of `key` (inserting it with `value`)."""
+    cdef size_t i, j, old_mask
+    cdef uintptr_t *old_keys
+    cdef Py_ssize_t *old_values
+    i = _slot(t, key)
+    if t.keys[i] == key:
+        t.values[i] += value
+        return 0
+    t.keys[i] = key
+    t.values[i] = value
+    t.used += 1
+    if t.used * 2 > t.mask:  # keep it at most half full: grow and re-insert
+        old_keys, old_values, old_mask = t.keys, t.values, t.mask
+        t.mask = old_mask * 2 + 1
+        t.keys = <uintptr_t *> calloc(t.mask + 1, sizeof(uintptr_t))
+        t.values = <Py_ssize_t *> calloc(t.mask + 1, sizeof(Py_ssize_t))
+        if t.keys == NULL or t.values == NULL:
+            free(t.keys)
+            free(t.values)
+            t.keys, t.values, t.mask = old_keys, old_values, old_mask
+            with gil:
+                raise MemoryError
+        for j in range(old_mask + 1):
+            if old_keys[j] != 0:
+                i = _slot(t, old_keys[j])
+                t.keys[i] = old_keys[j]
+                t.values[i] = old_values[j]
+        free(old_keys)
+        free(old_values)
+    return 0
+
+
+cdef int _gather(wl_node_t *root, _Bytes *out, bint spaced) except -1:
     """The UTF-8 bytes `Node.text()` decodes (`text(separator=" ")` if `spaced`), into `out`.
 
     The root counts only if it is a text node itself; below it, nodes with the
@@ -208,7 +312,7 @@ cdef void _gather(wl_node_t *root, string *out, bint spaced) noexcept:
     if root.type == WL_NODE_TEXT:
         cd = <wl_character_data_t *> root
         if cd.data.data != NULL:
-            out.append(<const char *> cd.data.data, cd.data.length)
+            _bytes_add(out, <const char *> cd.data.data, cd.data.length)
             count += 1
     node = root.first_child
     while node != NULL:
@@ -216,8 +320,8 @@ cdef void _gather(wl_node_t *root, string *out, bint spaced) noexcept:
             cd = <wl_character_data_t *> node
             if cd.data.data != NULL:
                 if spaced and count:
-                    out.push_back(b' ')
-                out.append(<const char *> cd.data.data, cd.data.length)
+                    _bytes_add(out, " ", 1)
+                _bytes_add(out, <const char *> cd.data.data, cd.data.length)
                 count += 1
         if node.first_child != NULL:
             node = node.first_child
@@ -227,43 +331,50 @@ cdef void _gather(wl_node_t *root, string *out, bint spaced) noexcept:
         if node == root:
             break
         node = node.next
+    return 0
 
 
 cdef class _Walker:
-    """blocks._Walker, plus the per-node scan (has_block, has_br, links) as C++ sets."""
+    """blocks._Walker, plus the per-node scan (has_block, has_br, links) as C tables."""
 
     cdef list blocks
     cdef list buf
     cdef Py_ssize_t buf_links
     cdef Py_ssize_t buf_len  # sum(len(x) for x in buf), kept as buf changes
-    cdef unordered_set[uintptr_t] has_block
-    cdef unordered_set[uintptr_t] has_br
-    cdef unordered_map[uintptr_t, Py_ssize_t] links
-    cdef string tmp
+    cdef _Table has_block
+    cdef _Table has_br
+    cdef _Table links
+    cdef _Bytes tmp
 
     def __cinit__(self):
         self.blocks = []
         self.buf = []
         self.buf_links = 0
-        self.buf_len = 0
+        self.buf_len = 0  # the tables: allocated by scan() (zeroed memory until then: empty)
+
+    def __dealloc__(self):
+        _table_free(&self.has_block)
+        _table_free(&self.has_br)
+        _table_free(&self.links)
+        free(self.tmp.data)
 
     cdef str text(self, wl_node_t *node, bint spaced):
         """`node.text()` (`node.text(separator=" ")` if `spaced`)."""
-        self.tmp.clear()
+        self.tmp.size = 0
         _gather(node, &self.tmp, spaced)
-        return _decode(self.tmp.data(), self.tmp.size())
+        return _decode(self.tmp.data, self.tmp.size)
 
     cdef Py_ssize_t text_len(self, wl_node_t *node) except -1:
         """`len(node.text())`: counted in the bytes when they are ASCII, else decoded."""
         cdef size_t i, n
         cdef const unsigned char *p
-        self.tmp.clear()
+        self.tmp.size = 0
         _gather(node, &self.tmp, False)
-        n = self.tmp.size()
-        p = <const unsigned char *> self.tmp.data()
+        n = self.tmp.size
+        p = <const unsigned char *> self.tmp.data
         for i in range(n):
             if p[i] >= 0x80:
-                return len(_decode(self.tmp.data(), n))
+                return len(_decode(self.tmp.data, n))
         return n
 
     cdef Py_ssize_t anchor_chars(self, wl_node_t *root) except -1:
@@ -291,10 +402,10 @@ cdef class _Walker:
         cdef unsigned char f
         cdef Py_ssize_t n
         cdef int hops
-        cdef unordered_set[uintptr_t] *found
-        self.has_block.clear()
-        self.has_br.clear()
-        self.links.clear()
+        cdef _Table *found
+        _table_reset(&self.has_block)
+        _table_reset(&self.has_br)
+        _table_reset(&self.links)
         while True:
             tid = node.local_name
             f = _flags(tid)
@@ -310,16 +421,16 @@ cdef class _Walker:
                     hops = 0
                     while up != NULL and hops < 8:
                         if _flags(up.local_name) & F_BLOCK_TAG:
-                            self.links[<uintptr_t> up] += n
+                            _add(&self.links, <uintptr_t> up, n)
                             break
                         up = up.parent
                         hops += 1
             if found != NULL and node != top:  # holders(): the top matching says nothing of what it holds
                 up = node.parent
                 while up != NULL:
-                    if found.count(<uintptr_t> up):
+                    if _has(found, <uintptr_t> up):
                         break
-                    found.insert(<uintptr_t> up)
+                    _add(found, <uintptr_t> up, 1)
                     if up == top:
                         break
                     up = up.parent
@@ -371,7 +482,7 @@ cdef class _Walker:
     cdef int leaf(self, wl_node_t *node, str kind, object level) except -1:
         cdef str text
         cdef uintptr_t key = <uintptr_t> node
-        if level is not None and self.has_br.count(key):
+        if level is not None and _has(&self.has_br, key):
             text = self.text(node, True)
         else:
             text = self.text(node, False)
@@ -379,7 +490,7 @@ cdef class _Walker:
             return 0
         text = squash(text)
         if text:
-            self.emit(kind, text, level, self.links[key] if self.links.count(key) else 0)
+            self.emit(kind, text, level, _get(&self.links, key))
         return 0
 
     cdef int walk(self, wl_node_t *node, str kind, int depth, bint inline) except -1:
@@ -399,11 +510,11 @@ cdef class _Walker:
                 self.add(_text_content(child))
             elif f & F_INLINE:
                 key = <uintptr_t> child
-                if self.has_block.count(key):
+                if _has(&self.has_block, key):
                     if self.buf:
                         self.flush(kind)
                     self.walk(child, kind, depth + 1, False)
-                elif self.has_br.count(key):
+                elif _has(&self.has_br, key):
                     if tid == _A_ID:
                         before = self.buf_len
                         self.walk(child, kind, depth + 1, True)
@@ -436,7 +547,7 @@ cdef class _Walker:
                 else:
                     inner = QUOTE if kind == QUOTE else LIST_ITEM
                 key = <uintptr_t> child
-                if self.has_block.count(key) or self.has_br.count(key):
+                if _has(&self.has_block, key) or _has(&self.has_br, key):
                     self.walk(child, inner, depth + 1, False)
                 else:
                     self.leaf(child, inner, None)
@@ -454,7 +565,7 @@ cdef class _Walker:
         return 0
 
 
-def read_blocks(list nodes) -> list:
+def read_blocks(nodes) -> list:
     """blocks.read_blocks: typed raw blocks of `nodes` (selectolax Nodes) in document order."""
     cdef _Walker w = _Walker()
     cdef wl_node_t *top
@@ -471,7 +582,7 @@ def read_blocks(list nodes) -> list:
             key = <uintptr_t> top
             if f & F_HEADING:
                 w.leaf(top, HEADING, _LEVELS[tid])
-            elif w.has_block.count(key) or w.has_br.count(key) or not (f & F_LEAF):
+            elif _has(&w.has_block, key) or _has(&w.has_br, key) or not (f & F_LEAF):
                 w.walk(top, PARAGRAPH, 0, False)
             else:
                 w.leaf(top, PARAGRAPH, None)
@@ -539,8 +650,20 @@ def chrome_outermost(size_t mem_id, run):
     one of _NEVER_CHROME_ALONE, and only Python can read it. `path` and
     `steps`: see _path; the caller walks there for the Node when that is short.
     """
-    cdef _Walker w = _Walker()
+    cdef _Walker w = _Walker()  # for its text readers
     cdef wl_node_t *top = <wl_node_t *> mem_id
+    cdef _Table marked  # the doomed elements
+    if not (_chrome_ready and _ready):
+        raise RuntimeError("service.native.blocks is not configured")
+    memset(&marked, 0, sizeof(_Table))
+    _table_reset(&marked)
+    try:
+        return _chrome_outermost(w, top, run, &marked)
+    finally:
+        _table_free(&marked)
+
+
+cdef object _chrome_outermost(_Walker w, wl_node_t *top, run, _Table *marked):
     cdef wl_node_t *node = top
     cdef wl_node_t *up
     cdef wl_element_t *el
@@ -549,12 +672,8 @@ def chrome_outermost(size_t mem_id, run):
     cdef object reasons = run.reasons
     cdef list doomed = []
     cdef list out = []
-    cdef unordered_set[uintptr_t] marked
     cdef str key
-    cdef Py_ssize_t links
     cdef object weight
-    if not (_chrome_ready and _ready):
-        raise RuntimeError("service.native.blocks is not configured")
     while True:
         if node.type == WL_NODE_ELEMENT:
             el = <wl_element_t *> node
@@ -573,7 +692,7 @@ def chrome_outermost(size_t mem_id, run):
                             weight <= _TEXT_HEAVY or reason in _TEXT_CHROME or w.anchor_chars(node) >= 0.3 * weight
                         ):
                             doomed.append(((<uintptr_t> node), reason))
-                            marked.insert(<uintptr_t> node)
+                            _add(marked, <uintptr_t> node, 1)
         if node.first_child != NULL:
             node = node.first_child
             continue
@@ -584,7 +703,7 @@ def chrome_outermost(size_t mem_id, run):
         node = node.next
     for ptr, reason in doomed:  # outermost(): none of the node's ancestors is doomed
         up = (<wl_node_t *> <uintptr_t> ptr).parent
-        while up != NULL and not marked.count(<uintptr_t> up):
+        while up != NULL and not _has(marked, <uintptr_t> up):
             up = up.parent
         if up == NULL:
             out.append((ptr, reason) + _path(top, <wl_node_t *> <uintptr_t> ptr))
