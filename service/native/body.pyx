@@ -85,40 +85,31 @@ cdef inline bint _is_space(uint32_t c) nogil:
 cdef void _feed(Measure *m, const unsigned char *d, size_t length) noexcept nogil:
     """Add one text segment; sets m.bad on any byte sequence Python's strict decoder refuses."""
     cdef size_t i = 0
-    cdef unsigned char hi = 0, b, b1, b2, b3
-    cdef Py_ssize_t commas = 0
+    cdef unsigned char b, b1, b2, b3
     cdef uint32_t c
-    cdef uint64_t word, x, t, high = 0
-    cdef size_t end8 = length & ~(<size_t> 7)
-    while i < end8:  # the common case, ASCII only: eight bytes at a time
-        memcpy(&word, d + i, 8)
-        high |= word
-        x = word ^ 0x2c2c2c2c2c2c2c2cULL  # a zero byte where d has ","
-        t = ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x | 0x7f7f7f7f7f7f7f7fULL)
-        commas += <Py_ssize_t> ((((t >> 7) * 0x0101010101010101ULL)) >> 56)  # one bit per ","
-        i += 8
+    cdef uint64_t word, x, t
+    cdef Py_ssize_t n = 0, cjk = 0, commas = 0
     while i < length:
-        b = d[i]
-        hi |= b
-        commas += (b == 44)
-        i += 1
-    if hi < 0x80 and (high & 0x8080808080808080ULL) == 0:
-        m.n += length
-        m.commas += commas
-        return
-    i = 0
-    while i < length:
+        if i + 8 <= length:  # ASCII runs eight bytes at a time
+            memcpy(&word, d + i, 8)
+            if (word & 0x8080808080808080ULL) == 0:
+                x = word ^ 0x2c2c2c2c2c2c2c2cULL  # a zero byte where d has ","
+                t = ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x | 0x7f7f7f7f7f7f7f7fULL)
+                commas += <Py_ssize_t> (((t >> 7) * 0x0101010101010101ULL) >> 56)  # one bit per ","
+                n += 8
+                i += 8
+                continue
         b = d[i]
         if b < 0x80:
-            m.n += 1
-            m.commas += (b == 44)
+            n += 1
+            commas += (b == 44)
             i += 1
             continue
         if 0xc2 <= b <= 0xdf:
             if i + 1 >= length or (d[i + 1] & 0xc0) != 0x80:
                 m.bad = True
                 return
-            m.n += 1
+            n += 1
             i += 2
             continue
         if 0xe0 <= b <= 0xef:
@@ -131,11 +122,11 @@ cdef void _feed(Measure *m, const unsigned char *d, size_t length) noexcept nogi
                 m.bad = True
                 return
             c = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f)
-            m.n += 1
+            n += 1
             if _is_cjk(c):
-                m.cjk += 1
+                cjk += 1
             elif c == 0xff0c or c == 0x3001:
-                m.commas += 1
+                commas += 1
             i += 3
             continue
         if 0xf0 <= b <= 0xf4:
@@ -149,11 +140,14 @@ cdef void _feed(Measure *m, const unsigned char *d, size_t length) noexcept nogi
                     or (b == 0xf0 and b1 < 0x90) or (b == 0xf4 and b1 > 0x8f)):
                 m.bad = True
                 return
-            m.n += 1
+            n += 1
             i += 4
             continue
         m.bad = True
         return
+    m.n += n
+    m.cjk += cjk
+    m.commas += commas
 
 
 cdef uint32_t _char_before(const unsigned char *d, size_t *pos) noexcept nogil:
