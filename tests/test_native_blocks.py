@@ -24,6 +24,7 @@ from service.article import Stats
 from service.html import blocks, extract
 from service.html.body import find_body, outermost
 from service.html.measure import squash
+from service.html.vocab import CHROME_WORDS, chrome_reason
 from service.native import load
 from tests.conftest import SHARED
 
@@ -356,3 +357,41 @@ def test_strip_chrome_is_the_same_on_random_markup(html, reasons, walk_steps):
         _same_strip(html, reasons)
     finally:
         blocks._WALK_STEPS = saved
+
+
+WORDS = [w for words, tokens in CHROME_WORDS.values() for w in (*words, *tokens)]
+
+
+def _may_name_chrome_is_safe(key):
+    key = key.lower()
+    assert NATIVE.may_name_chrome(key) or chrome_reason(key) is None, key
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_chrome_pre_test_passes_every_class_and_id_of_the_pages_that_names_chrome():
+    named = 0
+    for path in PAGES:
+        with gzip.open(path, "rb") as f:
+            tree = LexborHTMLParser(f.read())
+        for el in tree.root.css(":is([class], [id])"):
+            attrs = el.attributes
+            key = f"{(attrs.get('class') or '')[:300]} {(attrs.get('id') or '')[:100]}".lower()
+            _may_name_chrome_is_safe(key)
+            named += chrome_reason(key) is not None
+    assert named > 1000
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(lambda w: w[:-1] or w), st.characters(),
+                          st.sampled_from([" ", "\u3000", "\t", "\x1c", "\x85", "-", "_", "\u0130", "\u212a", "SHARE", "Ad"])),
+                max_size=8))
+def test_chrome_pre_test_passes_every_key_that_names_chrome(parts):
+    _may_name_chrome_is_safe("".join(parts))
+    _may_name_chrome_is_safe(" ".join(parts))
+
+
+def test_chrome_pre_test_is_on_and_says_no_to_plain_keys():
+    assert not NATIVE.may_name_chrome("entry-content clearfix main")
+    assert all(NATIVE.may_name_chrome(f"x {w} y") for w in WORDS)
+    assert all(NATIVE.may_name_chrome(f"{w}\u3000y") and NATIVE.may_name_chrome(f"x\t{w}") for w in WORDS)
+    assert not NATIVE.may_name_chrome("header shadow load-more padded")  # "ad" only counts as a whole token

@@ -17,7 +17,7 @@ from ..native import load as _load_native
 from .body import outermost
 from .measure import squash, weight
 from .tags import COMMENT_ID, TEXT_ID, holders, tag_id, tag_ids
-from .vocab import chrome_reason
+from .vocab import CHROME_WORDS, chrome_reason
 
 INLINE = frozenset(
     "a abbr b bdi bdo big cite code data del dfn em font i ins kbd mark nobr q rp rt ruby s samp small "
@@ -412,4 +412,7 @@ if _native is not None:
         text_chrome=TEXT_CHROME,
         chrome_reason=chrome_reason,
         weight=weight,
+        # chrome_reason's regex branches are these words and tokens: a key without any is no chrome (a pre-test in C)
+        chrome_words=[w for words, _ in CHROME_WORDS.values() for w in words],
+        chrome_tokens=[t for _, tokens in CHROME_WORDS.values() for t in tokens],
     )
