@@ -14,13 +14,14 @@ line splitting are the reference's own operations; `squash` is measure.squash
 in C (tested against it).
 
 `chrome_outermost` is the deciding half of `strip_chrome` (`_doomed` and
-`outermost`): which elements to decompose, as pointers. The caller gets their
-Node objects from selectolax and decomposes them.
+`outermost`): which elements to decompose, as pointers and child positions.
+The caller gets their Node objects from selectolax and decomposes them.
+`may_name_chrome` spares vocab.chrome_reason's regex the keys that cannot
+name chrome.
 
 The tree is only read, never changed, and nothing is kept after the call.
 """
 
-cimport cython
 from libc.stdint cimport uintptr_t, uint8_t, uint16_t, uint32_t
 from libc.stdlib cimport malloc, calloc, realloc, free
 from libc.string cimport memcpy, memset
@@ -31,7 +32,6 @@ cdef extern from "Python.h":
     void *PyUnicode_DATA(object text)
     Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index) nogil
     void PyUnicode_WRITE(int kind, void *data, Py_ssize_t index, Py_UCS4 value) nogil
-    bint Py_UNICODE_ISSPACE(Py_UCS4 ch) nogil
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
 
 from .lexbor_layout cimport wl_node_t, wl_element_t, wl_attr_t, wl_character_data_t, WL_NODE_ELEMENT, WL_NODE_TEXT
@@ -75,7 +75,7 @@ def configure(*, text_id, a_id, br_id, li_id, blockquote_id, inline_ids, skip_id
     global _TEXT_ID, _A_ID, _BR_ID, _LI_ID, _BLOCKQUOTE_ID, _LEVELS, _RawBlock, _BR, _MAX_BLOCKS, _ready
     cdef int i
     for i in range(NTAGS):
-        _FLAGS[i] = 0
+        _FLAGS[i] &= F_NEVER_ALONE  # configure_chrome's
     for ids, bit in ((inline_ids, F_INLINE), (skip_ids, F_SKIP), (heading_levels, F_HEADING),
                      (leaf_or_li_ids, F_LEAF_OR_LI), (leaf_ids, F_LEAF), (blockish_ids, F_BLOCKISH),
                      (block_tag_ids, F_BLOCK_TAG)):
@@ -153,7 +153,7 @@ cdef Py_ssize_t _squash_into(const char_t *src, Py_ssize_t n, char_t *dst) noexc
     return m
 
 
-cpdef str squash(str text):
+cpdef str squash(str text not None):
     """measure.squash: `" ".join(text.split())`, in C over the code points.
 
     measure.squash returns a clean text as it is and else splits and joins; both
@@ -611,7 +611,7 @@ cdef Py_ssize_t _bucket_end[128]
 cdef bint _prefilter = False
 
 
-cpdef bint may_name_chrome(str key):
+cpdef bint may_name_chrome(str key not None):
     """False only if `key` holds none of the chrome words, so that vocab.chrome_reason(key) is None.
 
     chrome_reason runs a regex whose every branch is one of the words of
