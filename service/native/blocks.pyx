@@ -153,17 +153,20 @@ cdef Py_ssize_t _squash_into(const char_t *src, Py_ssize_t n, char_t *dst) noexc
     return m
 
 
-cpdef str squash(str text not None):
+cpdef str squash(str text):
     """measure.squash: `" ".join(text.split())`, in C over the code points.
 
     measure.squash returns a clean text as it is and else splits and joins; both
     give `" ".join(text.split())`, and so does this (same whitespace as
     str.split()). Most of the Python walk's remaining time was here.
     """
-    cdef Py_ssize_t n = len(text), m
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n, m
+    cdef int kind
+    cdef void *data
     cdef void *out
+    if text is None:
+        raise TypeError("squash() needs a str")
+    n, kind, data = len(text), PyUnicode_KIND(text), PyUnicode_DATA(text)
     if n == 0:
         return text
     out = malloc(n * kind)
@@ -611,7 +614,7 @@ cdef Py_ssize_t _bucket_end[128]
 cdef bint _prefilter = False
 
 
-cpdef bint may_name_chrome(str key not None):
+cpdef bint may_name_chrome(str key) except -1:
     """False only if `key` holds none of the chrome words, so that vocab.chrome_reason(key) is None.
 
     chrome_reason runs a regex whose every branch is one of the words of
@@ -622,13 +625,16 @@ cpdef bint may_name_chrome(str key not None):
     look-up, by the key's characters and the words starting with each, a
     fraction of that. True whenever unsure (and for every key without the words).
     """
-    cdef Py_ssize_t n = len(key), i, j, k, length
-    cdef int kind = PyUnicode_KIND(key)
-    cdef void *data = PyUnicode_DATA(key)
+    cdef Py_ssize_t n, i, j, k, length
+    cdef int kind
+    cdef void *data
     cdef Py_UCS4 ch
     cdef const char *word
+    if key is None:
+        raise TypeError("may_name_chrome() needs a str")
     if not _prefilter:
         return True
+    n, kind, data = len(key), PyUnicode_KIND(key), PyUnicode_DATA(key)
     for i in range(n):
         ch = PyUnicode_READ(kind, data, i)
         if ch >= 128:
