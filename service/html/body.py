@@ -203,7 +203,7 @@ def score_paragraphs(root) -> _Evidence:
     """Weigh every paragraph once and credit it to its parent and grandparent (compiled when built)."""
     # (documents only: in a fragment, css() also covers the top node's siblings and .parent stops below
     # Lexbor's wrapper element, which the pointer walk does not know)
-    if _native is not None and root.parser.root.parent is not None:
+    if _native is not None and (top := root.parser.root) is not None and top.parent is not None:
         ev = _Evidence()
         ev.votes = _native.score_paragraphs(root, ev)
         return ev
