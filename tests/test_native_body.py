@@ -150,6 +150,7 @@ NASTY = [
     f"<div class='a b'><p>{LONG}</p></div><div class='a b'><p>{LONG}</p></div><div class='a b'><p>{LONG}</p></div>",
     f"<article><p>{LONG}</p></article><article><p>{LONG}</p></article><nav><p>{LONG}</p></nav>",
     f"<div class><p>{LONG}</p></div><div class=''><p>{LONG}</p></div><div CLASS='Content' ID=main><p>{LONG}</p></div>",
+    f"<p>{LONG}<svg><![CDATA[ , , , , , ]]></svg>x</p><p>{LONG}<math><mi><![CDATA[, ,]]></mi></math><?pi 1, 2 ?></p>",
     f"<p>{LONG}\U0001f600\U0001f600 astral</p><p>\ud7a3\uac00{LONG}\uffff\ufeff</p>",
 ]
 
