@@ -7,6 +7,11 @@ the text, or is prose rather than links, survives. `read_blocks` then walks the
 remaining tree: block elements become typed blocks, inline runs between them
 become paragraphs, `<br>` splits lines. It recurses only through block
 structure; inline subtrees are read by `.text()` in C.
+
+Both passes have a compiled twin in service/native/blocks.pyx (read over
+Lexbor's node pointers), used when built; the Python code here stays the
+reference (`_read_blocks_py`, `_strip_chrome_py`), and tests hold the two to
+identical results.
 """
 
 from __future__ import annotations
