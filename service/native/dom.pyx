@@ -209,7 +209,8 @@ cdef void _learn(tuple names) except *:
             continue
         from selectolax.lexbor import LexborHTMLParser
 
-        node = LexborHTMLParser(f'<p {name}="">').css_first("p")
+        probe = LexborHTMLParser(f'<p {name}="">')  # kept while its node's memory is read
+        node = probe.css_first("p")
         attr = (<wl_element_t *> <size_t> node.mem_id).first_attr
         if attr == NULL:
             raise ValueError(f"not an attribute name: {name!r}")
@@ -523,7 +524,8 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
     if _html_ns == 0:
         from selectolax.lexbor import LexborHTMLParser
 
-        _html_ns = (<wl_node_t *> <size_t> LexborHTMLParser("<p>").css_first("p").mem_id).ns
+        probe = LexborHTMLParser("<p>")  # kept until the read: the node's memory is the parser's
+        _html_ns = (<wl_node_t *> <size_t> probe.css_first("p").mem_id).ns
     names = tuple({sel[2] for sel in selectors if sel[2] is not None})
     _learn(names)
     by_name = {name: key for key, name in _static_names.items()}
