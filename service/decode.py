@@ -18,6 +18,9 @@ import re
 from codecs import utf_8_decode
 
 from .errors import UnprocessablePage
+from .native import load as _load_native
+
+_native = _load_native("scan")  # compiled byte scans (service/native/scan.pyx), or None: the Python loop
 
 # Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE BOM).
 _BOMS = (
@@ -237,6 +240,9 @@ def utf8_chars(raw: bytes) -> int | None:
     if b"\x00" in raw[:SAMPLE_BYTES] and _utf16_without_bom(raw):
         return None  # `decode` tries UTF-16 first; let it decide
     _refuse_binary(raw)
+    if _native is not None:  # the same verdict and count, reading the bytes once without decoding them
+        n = _native.utf8_length(raw)
+        return n if n >= 0 else None
     n = pos = 0
     end = len(raw)
     try:

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import re
 
+from ..native import load as _load_native
+
+_native = _load_native("scan")  # compiled byte scans (service/native/scan.pyx), or None: the Python code
+
 MAX_DEPTH = 256
 MAX_ATTRIBUTE = 20_000
 LARGE_PAGE = 1_000_000  # characters above which long attribute values are looked for
@@ -82,6 +86,8 @@ def count_lt(data: bytes) -> int:
     median benchmark page). On text that is mostly "<" it is ~20x slower than
     `count` (9 ms per MB), still far below what parsing such a page costs.
     """
+    if _native is not None:
+        return _native.count_byte(data, 0x3C)  # eight bytes a step, no copy (13 vs 27 us)
     return len(data) - len(data.replace(b"<", b""))
 
 
