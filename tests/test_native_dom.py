@@ -250,3 +250,60 @@ def test_text_joined_matches_selectolax():
     for node in tree.root.traverse(include_text=True):
         for sep in (" ", "", " | "):
             assert dom.text_joined(node.mem_id, sep) == node.text(deep=True, separator=sep)
+
+
+def _figures_both(html, base="https://example.com/a/"):
+    from service.html import figures
+
+    out = []
+    for impl in (dom, None):
+        tree = _tree(html)
+        body = tree.body
+        if body is None:
+            return [None, None]
+        nodes = find_body(body)[0] or [body]
+        stats = Stats()
+        saved = figures._native
+        figures._native = impl
+        try:
+            images = figures.take_figures(nodes, base, stats) + figures.loose_images(nodes, base)
+        finally:
+            figures._native = saved
+        out.append((images, list(stats.to_dict().items()), tree.root.html))
+    return out
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_figures_match_python_on_the_benchmark_pages():
+    for name, raw in _pages():
+        compiled, python = _figures_both(raw)
+        assert compiled == python, name
+
+
+FIGURE_CLASSES = ["wp-caption", "Photo-box", "IMAGE", "credit", "Copyright", "source", "byline", "cutline", "desc",
+                  "img-wrap", "pictureX", "caption", "plain", ""]
+
+
+@st.composite
+def figure_markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 3 if depth < 4 else 0))):
+        tag = draw(st.sampled_from(["figure", "div", "span", "figcaption", "img", "p", "table", "td"]))
+        cls = draw(st.sampled_from(FIGURE_CLASSES))
+        attrs = f' class="{cls}"' if cls else ""
+        if tag == "img":
+            src = draw(st.sampled_from(["/i.jpg", "data:x", "", "http://x/y.png", " rel.png "]))
+            size = draw(st.sampled_from(["", ' width="1"', ' height="400"', ' width=" 5 "']))
+            extra = draw(st.sampled_from(["", ' srcset="/a.jpg 1x, /b.jpg 2x"', ' data-src="/lazy.jpg"', ' alt="An alt"']))
+            parts.append(f'<img{attrs} src="{src}"{size}{extra}>')
+        else:
+            text = draw(st.sampled_from(["", "Caption text", "Photo: AP", "x" * 700, "한국 사진"]))
+            parts.append(f"<{tag}{attrs}>{text}{draw(figure_markup(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(figure_markup())
+def test_figures_match_python_on_generated_markup(body):
+    compiled, python = _figures_both(f"<html><body><article><p>{'words ' * 30}</p>{body}</article></body></html>")
+    assert compiled == python

@@ -10,9 +10,13 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from ..article import Image
+from ..native import load as _load_native
 from .body import outermost
 from .measure import squash
+from .selectors import simple_selectors
 from .tags import tag_id
+
+_native = _load_native("dom")  # compiled DOM primitives (service/native/dom.pyx), or None: the Python code
 
 # <figure>, and wrappers named for a photo or caption that hold an image (WordPress
 # .wp-caption, Korean CMS photo boxes and tables, "image-container"...)
@@ -43,7 +47,11 @@ def _join(base: str | None, v: str) -> str:
 
 
 def image_src(img, base: str | None) -> str | None:
-    attrs = img.attributes
+    return src_of(img.attributes, base)
+
+
+def src_of(attrs: dict, base: str | None) -> str | None:
+    """The image URL an <img> with these attributes shows (None for a tracking pixel or no URL)."""
     if _tiny(attrs):
         return None
     for name in _SRC_ATTRS:
@@ -105,6 +113,8 @@ def _figure_candidates(node) -> dict:
 
 def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
     """Read and remove figures inside `nodes`; return their images in document order."""
+    if _native is not None:
+        return _take_figures_ids(_native, nodes, base, stats)
     images: list[Image] = []
     for node in nodes:
         found = _figure_candidates(node)
@@ -138,11 +148,96 @@ def take_figures(nodes: list, base: str | None, stats) -> list[Image]:
 
 def loose_images(nodes: list, base: str | None) -> list[Image]:
     """Images left in the body outside figures (their alt text as caption)."""
+    if _native is not None:
+        return _loose_images_ids(_native, nodes, base)
     images: list[Image] = []
     for node in nodes:
         for img in node.css("img"):
             src = image_src(img, base)
             if src:
                 alt = squash(img.attributes.get("alt") or "") or None
+                images.append(Image(src, alt, None))
+    return images
+
+
+# --------------------------------------------------------------------------- on node ids
+#
+# With the compiled DOM primitives, the same steps as above on mem_ids: the
+# figure/img walk, the class climb, the credit and caption queries (one walk
+# each for their whole list, see selectors.py), texts, removal and the image
+# attributes, without a node wrapper or a full attribute dict per element.
+
+_FIGURE_OR_IMG = bytes(i in (_FIGURE_ID, _IMG_ID) for i in range(max(_FIGURE_ID, _IMG_ID) + 1))
+_IMG_ONLY = bytes(i == _IMG_ID for i in range(_IMG_ID + 1))
+_CREDITS = simple_selectors(CREDITS)
+_CAPTIONS = simple_selectors(CAPTIONS)
+_IMG_ATTRS = ("width", "height", *_SRC_ATTRS, "srcset", "data-srcset")  # all `src_of` reads
+_EVERY = 1 << 30  # no limit on a query's matches
+
+
+def _figure_candidates_ids(dom, top: int) -> list[int]:
+    """`_figure_candidates(node)`'s elements, as mem_ids in the same order."""
+    found: dict[int, None] = {}
+    climbed: set[int] = set()
+    for key, tid in dom.tagged(top, _FIGURE_OR_IMG):
+        if key == top:
+            continue
+        if tid == _FIGURE_ID:
+            found.setdefault(key)
+            continue
+        up = dom.parent(key)
+        while up:
+            if up == top or up in climbed:
+                break
+            climbed.add(up)
+            cls = dom.class_of(up)
+            if cls:
+                low = cls.lower() if cls.isascii() else cls.translate(_ASCII_LOWER)
+                if any(w in low for w in _FIGURE_CLASS_WORDS):
+                    found.setdefault(up)
+            up = dom.parent(up)
+    return list(found)
+
+
+def _take_figures_ids(dom, nodes: list, base: str | None, stats) -> list[Image]:
+    """`take_figures` on node ids (see above)."""
+    images: list[Image] = []
+    for node in nodes:
+        found = _figure_candidates_ids(dom, node.mem_id)
+        if not found:
+            continue
+        figs = [f for f in found if len(dom.text(f)) <= 4 * MAX_CAPTION]
+        for own in dom.outermost(figs):
+            credit = None
+            credits = [c for c in dict.fromkeys(dom.select(own, _CREDITS, _EVERY)) if c != own]
+            for c in dom.outermost(credits):
+                credit = squash(dom.text(c)) or credit
+                dom.remove_deep(c)
+            caption = None
+            captions = [c for c in dict.fromkeys(dom.select(own, _CAPTIONS, _EVERY)) if c != own]
+            for c in dom.outermost(captions):
+                caption = squash(dom.text(c)) or caption
+                dom.remove_deep(c)
+            if caption is None:
+                caption = squash(dom.text(own)) or None
+            if caption and len(caption) > MAX_CAPTION:
+                continue
+            found_imgs = dom.tagged_with_attributes(own, _IMG_ONLY, _IMG_ATTRS)
+            srcs = [s for s in (src_of(attrs, base) for _, _, attrs in found_imgs) if s]
+            for i, src in enumerate(srcs):
+                images.append(Image(src, caption if i == 0 else None, credit if i == 0 else None))
+            dom.remove_deep(own)
+            stats.count("caption" if caption or credit else "figure")
+    return images
+
+
+def _loose_images_ids(dom, nodes: list, base: str | None) -> list[Image]:
+    """`loose_images` on node ids."""
+    images: list[Image] = []
+    for node in nodes:
+        for _, _, attrs in dom.tagged_with_attributes(node.mem_id, _IMG_ONLY, _IMG_ATTRS + ("alt",)):
+            src = src_of(attrs, base)
+            if src:
+                alt = squash(attrs.get("alt") or "") or None
                 images.append(Image(src, alt, None))
     return images

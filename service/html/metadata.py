@@ -33,6 +33,7 @@ import orjson
 from ..article import Image
 from ..rules import plain_host
 from ..native import load as _load_native
+from .selectors import simple_selectors
 from .tags import tag_id
 
 _native = _load_native("dom")  # compiled DOM primitives (service/native/dom.pyx), or None: the Python code
@@ -971,28 +972,9 @@ _TIME_SELECTORS = (
 )
 
 
-_SIMPLE_SELECTOR = re.compile(r'(?:(\w+) )?(\w+)?(?:\.([\w-]+))?(?:\[([\w-]+)(?:~="([\w-]+)")?\])?')
-
-
-def _simple_selectors(selectors: str) -> tuple:
-    """A selector list as the tuples `native.dom.select` takes (the few forms the fallbacks use).
-
-    Each of `tag`, `.class`, `[attr]`, `[attr~="token"]`, optionally after one
-    ancestor tag and a space; raises ValueError for anything else, so a new
-    selector in the lists above fails at import rather than being misread.
-    """
-    out = []
-    for sel in selectors.split(", "):
-        m = _SIMPLE_SELECTOR.fullmatch(sel)
-        if m is None or not any(m.group(2, 3, 4)):
-            raise ValueError(f"not a simple selector: {sel!r}")
-        ancestor, tag, cls, attr, token = m.groups()
-        out.append((tag_id(tag) if tag else -1, cls, attr, token, tag_id(ancestor) if ancestor else -1))
-    return tuple(out)
-
-
-_BYLINE_SIMPLE = tuple(_simple_selectors(s) for s in _BYLINE_SELECTORS)
-_TIME_SIMPLE = tuple(_simple_selectors(s) for s in _TIME_SELECTORS)
+# the same lists as `native.dom.select` tuples
+_BYLINE_SIMPLE = tuple(simple_selectors(s) for s in _BYLINE_SELECTORS)
+_TIME_SIMPLE = tuple(simple_selectors(s) for s in _TIME_SELECTORS)
 
 
 def _byline_value(node) -> str | None:

@@ -416,6 +416,26 @@ cdef bint _has_token(wl_str_t *value, const char *token, size_t n, bint fold) no
     return False
 
 
+cdef bint _value_matches(wl_str_t *value, _Simple *s, bint fold) noexcept nogil:
+    """The attribute value passes `s`'s operator (Lexbor: a value-less attribute compares as "")."""
+    cdef const unsigned char *data
+    cdef size_t length, i
+    if s.op == 1:
+        return _has_token(value, s.token, s.token_len, fold)
+    if value == NULL or value.data == NULL:
+        return False  # "" is never equal to, nor contains, a non-empty value
+    data = value.data
+    length = value.length
+    if s.op == 2:
+        return length == s.token_len and _same_bytes(data, s.token, length, fold)
+    if length < s.token_len:
+        return False
+    for i in range(length - s.token_len + 1):
+        if _same_bytes(data + i, s.token, s.token_len, fold):
+            return True
+    return False
+
+
 cdef bint _local_name_is(wl_attr_t *attr, uintptr_t static_id, const char *name, size_t n) noexcept nogil:
     cdef uintptr_t key = attr.node.local_name
     cdef wl_hash_entry_t *entry
@@ -440,8 +460,10 @@ cdef struct _Simple:
     const char *attr            # attribute local name, or NULL
     size_t attr_len
     uintptr_t attr_static       # its fixed Lexbor id, or 0 when it has none
-    const char *token           # `~=` token, or NULL for presence
+    int op                      # 0 presence, 1 `~=` (a word of the value), 2 `=`, 3 `*=` (in the value)
+    const char *token           # the value to compare, or NULL for presence
     size_t token_len
+    bint fold                   # `i` flag: ASCII case ignored in the value
     bint rel_case               # the attribute is `rel`: ASCII case ignored on HTML elements
     Py_ssize_t ancestor         # tag id of a required ancestor, or -1
 
@@ -482,7 +504,7 @@ cdef bint _matches(wl_node_t *node, _Simple *s, unsigned int bit, unsigned int c
             attr = attr.next
         if attr == NULL:
             return False
-        if s.token != NULL and not _has_token(attr.value, s.token, s.token_len, s.rel_case and node.ns == _html_ns):
+        if s.op and not _value_matches(attr.value, s, s.fold or (s.rel_case and node.ns == _html_ns)):
             return False
     if s.ancestor >= 0:
         up = node.parent
@@ -498,8 +520,7 @@ def select(size_t mem_id, tuple selectors, Py_ssize_t limit) -> list:
 
     As `css()` with the selectors as one list: an element once per selector it
     matches; at most `limit` ids (1 gives what `css_first` finds). Each
-    selector is (tag id or -1, class token or None, attribute name or None,
-    `~=` token or None for presence, ancestor tag id or -1).
+    selector is a tuple from service.html.selectors.simple_selectors.
     """
     return select_groups(mem_id, (selectors,), limit)[0]
 
@@ -533,7 +554,7 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
         if limit <= 0 or not groups[g]:
             open_groups -= 1
         for sel in groups[g]:
-            tag, cls, attr, token, ancestor = sel
+            tag, cls, attr, op, token, fold, ancestor = sel
             i = count
             count += 1
             group_of[i] = g
@@ -543,6 +564,10 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
             simple[i].attr = NULL
             simple[i].token = NULL
             simple[i].rel_case = attr == "rel"
+            simple[i].fold = fold
+            simple[i].op = {"": 0, "~": 1, "=": 2, "*": 3}[op]
+            if simple[i].op and not token:
+                raise ValueError(f"an empty value in {sel!r}")  # Lexbor never matches those; not needed here
             simple[i].attr_static = 0
             if cls is not None:
                 b = cls.encode("utf-8")
@@ -598,3 +623,16 @@ def text_joined(size_t mem_id, str separator) -> str:
 def tag_id(size_t mem_id) -> int:
     """The node's Lexbor tag id (`Node.tag_id`)."""
     return (<wl_node_t *> mem_id).local_name
+
+
+def parent(size_t mem_id) -> int:
+    """The parent's mem_id, or 0 at the top (or for a removed node)."""
+    return <size_t> (<wl_node_t *> mem_id).parent
+
+
+def class_of(size_t mem_id):
+    """The element's class attribute (`attributes.get("class")`), or None."""
+    cdef wl_node_t *node = <wl_node_t *> mem_id
+    if node.type != WL_NODE_ELEMENT:
+        return None
+    return _attr_value((<wl_element_t *> node).attr_class)
