@@ -192,10 +192,13 @@ def test_head_walk_matches_python_on_generated_heads(elements):
 
 
 def _selector_lists():
-    from service.html import metadata
+    from service.html import figures, metadata
 
-    return list(zip(metadata._BYLINE_SELECTORS, metadata._BYLINE_SIMPLE)) + list(
-        zip(metadata._TIME_SELECTORS, metadata._TIME_SIMPLE)
+    return (
+        list(zip(metadata._BYLINE_SELECTORS, metadata._BYLINE_SIMPLE))
+        + list(zip(metadata._TIME_SELECTORS, metadata._TIME_SIMPLE))
+        + [(metadata._LD_SCRIPT, metadata._LD_SIMPLE), *metadata._HEAD_LINKS.items()]
+        + [(figures.CREDITS, figures._CREDITS), (figures.CAPTIONS, figures._CAPTIONS)]
     )
 
 
@@ -220,16 +223,18 @@ def test_simple_selectors_match_lexbor_on_the_benchmark_pages():
         _check_select(_tree(raw))
 
 
-SELECT_ATTRS = ["itemprop", "rel", "class", "pubdate", "datetime", "ITEMPROP", "Rel"]
+SELECT_ATTRS = ["itemprop", "rel", "class", "pubdate", "datetime", "ITEMPROP", "Rel", "type"]
 SELECT_VALUES = ["author", "Author", "AUTHOR", "x author", "author\tx", "datePublished", "datepublished", "byline",
-                 "Byline", "byline__name", "published", "author-name", "", " author ", "authors", "entry-date\n"]
+                 "Byline", "byline__name", "published", "author-name", "", " author ", "authors", "entry-date\n",
+                 "application/LD+JSON", "ld+jso", "Canonical", "image_src", "photo-Credit", "xCUTLINEx", "Desc"]
 
 
 @st.composite
 def select_markup(draw, depth=0):
     parts = []
     for _ in range(draw(st.integers(0, 3 if depth < 4 else 0))):
-        tag = draw(st.sampled_from(["div", "span", "a", "time", "article", "p", "svg", "meta", "link"]))
+        tag = draw(st.sampled_from(["div", "span", "a", "time", "article", "p", "svg", "meta", "link", "script",
+                                    "figcaption"]))
         attrs = "".join(
             f' {name}="{value}"'
             for name, value in draw(st.lists(st.tuples(st.sampled_from(SELECT_ATTRS), st.sampled_from(SELECT_VALUES)), max_size=3))

@@ -695,12 +695,18 @@ def _page_json_ld(tree, head_scripts: list | None) -> _JsonLd:
             i += 1
         if ld.article is not None:
             return ld
+    dom, root = _native, tree.root
+    if dom is not None and root is not None:  # one C walk, the texts read without node wrappers
+        for key in dom.select(root.mem_id, _LD_SIMPLE, 30)[i:30]:
+            _read_script(ld, dom.text(key))
+        return ld
     for script in tree.css(_LD_SCRIPT)[i:30]:
         _read_script(ld, script.text(deep=True))
     return ld
 
 
 _LD_SCRIPT = 'script[type*="ld+json" i]'
+_LD_SIMPLE = simple_selectors(_LD_SCRIPT)
 
 
 def _has_text(node: dict) -> bool:
@@ -977,6 +983,23 @@ _BYLINE_SIMPLE = tuple(simple_selectors(s) for s in _BYLINE_SELECTORS)
 _TIME_SIMPLE = tuple(simple_selectors(s) for s in _TIME_SELECTORS)
 
 
+_CANONICAL = 'link[rel~="canonical" i]'
+_IMAGE_SRC = 'link[rel~="image_src" i]'
+_HEAD_LINKS = {sel: simple_selectors(sel) for sel in (_CANONICAL, _IMAGE_SRC)}
+
+
+def _head_link(head, selector: str) -> str | None:
+    """The href of the first `selector` link in the head (None without one, or without an href)."""
+    dom = _native
+    if dom is not None:
+        found = dom.select(head.mem_id, _HEAD_LINKS[selector], 1)
+        if not found:
+            return None
+        return next((value for _, name, value in dom.attribute_ids(found[0], ("href",)) if name == "href"), None)
+    link = head.css_first(selector)
+    return link.attributes.get("href") if link is not None else None
+
+
 def _byline_value(node) -> str | None:
     return node.attributes.get("content") if node.tag == "meta" else node.text(deep=True, separator=" ")
 
@@ -1138,9 +1161,9 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
 
     # canonical URL
     canonical = None
-    link = head.css_first('link[rel~="canonical" i]') if head is not None else None
-    if link is not None:
-        canonical = _resolve_url(link.attributes.get("href"), url)
+    href = _head_link(head, _CANONICAL) if head is not None else None
+    if href is not None:
+        canonical = _resolve_url(href, url)
     if not canonical:
         canonical = _resolve_url(_first(meta, *_M_URL, limit=4000), url)
     if not canonical and art:
@@ -1176,8 +1199,7 @@ def _extract(tree: LexborHTMLParser, url: str | None, rule: SiteRule | None) -> 
         caption = _first(meta, *_M_IMAGE_ALT, limit=1000)
         credit = None
     if not src:
-        node = head.css_first('link[rel~="image_src" i]') if head is not None else None
-        src = node.attributes.get("href") if node is not None else None
+        src = _head_link(head, _IMAGE_SRC) if head is not None else None
     lead_image = None
     if src:
         resolved = _resolve_url(src, url) or (_text(src, 4000) if url is None and not src.startswith("data:") else None)
