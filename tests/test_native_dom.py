@@ -312,3 +312,53 @@ def figure_markup(draw, depth=0):
 def test_figures_match_python_on_generated_markup(body):
     compiled, python = _figures_both(f"<html><body><article><p>{'words ' * 30}</p>{body}</article></body></html>")
     assert compiled == python
+
+
+def _find_body_both(html):
+    from service.html import body
+
+    out = []
+    for vote, queries in ((body._native, body._dom), (None, None)):
+        saved = body._native, body._dom
+        body._native, body._dom = vote, queries
+        try:
+            tree = _tree(html)
+            nodes, how = find_body(tree.body)
+            out.append(([n.html for n in nodes], how))
+        finally:
+            body._native, body._dom = saved
+    return out
+
+
+@pytest.mark.skipif(not PAGES, reason="shared scrapinghub set not present")
+def test_find_body_queries_match_python_on_the_benchmark_pages():
+    for name, raw in _pages():
+        compiled, python = _find_body_both(raw)
+        assert compiled == python, name
+
+
+DECLARED_MARKS = ['class="article-body"', 'class="Article-Body"', 'class="x entry-content"', 'id="articleBody"',
+                  'id="ARTICLEBODY"', 'id="dic_area"', 'itemprop="articleBody"', 'itemprop="ArticleBody"',
+                  'class="comments"', 'id="main"', ""]
+PARAGRAPH = "<p>" + "A sentence of the article, with words and commas, long enough to vote. " * 3 + "</p>"
+
+
+@st.composite
+def body_markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(1, 3 if depth < 4 else 1))):
+        kind = draw(st.sampled_from(["p", "p", "wrap"]))
+        if kind == "p" or depth >= 4:
+            parts.append(PARAGRAPH * draw(st.integers(1, 3)))
+        else:
+            tag = draw(st.sampled_from(["div", "article", "section", "nav", "aside", "main"]))
+            parts.append(f"<{tag} {draw(st.sampled_from(DECLARED_MARKS))}>{draw(body_markup(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body_markup(), st.booleans())
+def test_find_body_queries_match_python_on_generated_markup(markup, quirks):
+    html = ("" if quirks else "<!DOCTYPE html>") + f"<html><body>{markup}</body></html>"
+    compiled, python = _find_body_both(html)
+    assert compiled == python

@@ -18,10 +18,12 @@ import re
 
 from ..native import load as _load_native
 from .measure import weight
+from .selectors import simple_selectors
 from .tags import tag_id, tag_ids
 from .vocab import DECLARED_BODY, DECLARED_CLASSES, DECLARED_IDS, trie_pattern
 
 _native = _load_native("body")  # the compiled vote (service/native/body.pyx); None: the Python code below
+_dom = _load_native("dom")  # compiled DOM primitives, for the queries find_body makes once the vote is in
 
 MIN_PARAGRAPH = 30  # weight below which a paragraph does not vote
 # matched against lower-cased "class id" (case-insensitive regexes are several times slower)
@@ -195,6 +197,9 @@ def _vote(ev: _Evidence, holder, h: int, text: str, w: float, climbs: dict) -> f
 _ALL = "p, pre, br, p a"
 _PRE_ID = tag_id("pre")
 _DECLARED = ", ".join(DECLARED_BODY)
+_DECLARED_SIMPLE = simple_selectors(_DECLARED)
+_ARTICLE_SIMPLE = simple_selectors("article")
+_EVERY = 1 << 30  # no limit on a query's matches
 _DECL_IDS = frozenset(DECLARED_IDS)
 _DECL_CLASSES = frozenset(DECLARED_CLASSES)
 
@@ -339,6 +344,35 @@ def _context(node) -> tuple[bool, list, list]:
     return excluded, declared, articles
 
 
+_CONTEXT_ATTRS = ("class", "id", "itemprop")
+
+
+def _context_ids(votes, node) -> tuple[bool, list, list]:
+    """`_context(node)` from one C walk up the tree (`dom.ancestor_attributes`), nodes built only for what it returns."""
+    declared, articles, words = [], [], []
+    own = node.mem_id
+    excluded = False
+    for key, tid, attrs in _dom.ancestor_attributes(own, _CONTEXT_ATTRS):
+        if tid in _TOP_IDS:
+            break
+        if tid in _EXCLUDED_IDS and key != own:
+            excluded = True
+        else:
+            cls, ident = attrs.get("class"), attrs.get("id")
+            words.append(f"{(cls or '')[:300]} {(ident or '')[:100]}")
+            if (
+                attrs.get("itemprop") == "articleBody"
+                or ident in _DECL_IDS
+                or (cls and not _DECL_CLASSES.isdisjoint(cls.split()))
+            ):
+                declared.append(key)
+        if tid == _ARTICLE_ID:
+            articles.append(key)
+    if not excluded and _EXCLUDED_WORDS.search(" ".join(words).lower()):
+        excluded = True
+    return excluded, [votes.node(k) for k in declared], [votes.node(k) for k in articles]
+
+
 def _inner_bound(ev: _Evidence, best_key: int, best_total: float) -> float:
     """An upper bound on the paragraph weight of any element strictly inside the top element.
 
@@ -366,6 +400,14 @@ def find_body(root) -> tuple[list, str]:
         return [], "none"
     total = ev.total
     node_of = ev.nodes
+    # with the compiled vote, the queries below run as C walks and nodes are built only for what they find
+    votes = ev.votes if _dom is not None else None
+    if votes is not None:
+        context = lambda n: _context_ids(votes, n)  # noqa: E731
+        articles_of = lambda n: [votes.node(k) for k in _dom.select(n.mem_id, _ARTICLE_SIMPLE, _EVERY)]  # noqa: E731
+    else:
+        context = _context
+        articles_of = lambda n: n.css("article")  # noqa: E731
     # the best-voted element that is not inside navigation, a footer or a comment thread
     # (a story listing is penalised; that needs a query, so only the leader is checked
     # until one passes)
@@ -385,11 +427,11 @@ def find_body(root) -> tuple[list, str]:
     tied = [k for k, h in hinted.items() if h == lead]  # in vote order, as the stable sort keeps them
     k = tied[min(len(tied), 6) - 1]  # of equals among the six ranked, the last one is tried first
     node = node_of[k]
-    articles = node.css("article")
+    articles = articles_of(node)
     articles_in = {k: articles}  # mem_id -> its css("article"), for the <article> check
     best = None
     if _listing(articles) == 1.0:
-        excluded, declared_around, outer = _context(node)
+        excluded, declared_around, outer = context(node)
         if not excluded:
             best = node
     if best is None:
@@ -407,12 +449,12 @@ def find_body(root) -> tuple[list, str]:
                 entry[3] = True
                 articles = articles_in.get(k)
                 if articles is None:
-                    articles = articles_in[k] = node.css("article")
+                    articles = articles_in[k] = articles_of(node)
                 penalty = _listing(articles)
                 if penalty < 1.0:
                     entry[0] *= penalty
                     continue
-            excluded, declared_around, outer = _context(node)
+            excluded, declared_around, outer = context(node)
             if not excluded:
                 best = node
                 break
@@ -429,7 +471,11 @@ def find_body(root) -> tuple[list, str]:
     scope = best if best_total >= WEAK_VOTE else root
     inside = []
     if scope is root or _inner_bound(ev, best_key, best_total) >= max(0.7 * best_total, MIN_PARAGRAPH * 3) - 1e-6:
-        inside = [d for d in scope.css(_DECLARED)[:MAX_DECLARED] if d.mem_id != best_key]
+        if votes is not None:
+            found = _dom.select(scope.mem_id, _DECLARED_SIMPLE, MAX_DECLARED)
+            inside = [votes.node(k) for k in found if k != best_key]
+        else:
+            inside = [d for d in scope.css(_DECLARED)[:MAX_DECLARED] if d.mem_id != best_key]
     for cand in declared_around + inside:
         t = total(cand)
         if t >= 0.7 * best_total and t >= MIN_PARAGRAPH * 3:
@@ -451,7 +497,7 @@ def find_body(root) -> tuple[list, str]:
     # a body split into several same-named containers (by ads, by pull quotes)
     cls = best.attributes.get("class")
     if cls and best.tag != "article":
-        twins = [n for n in ev.twins(best, cls) if total(n) >= MIN_PARAGRAPH * 2 and not _context(n)[0]]
+        twins = [n for n in ev.twins(best, cls) if total(n) >= MIN_PARAGRAPH * 2 and not context(n)[0]]
         if twins:
             return outermost([best, *twins]), "split"
 

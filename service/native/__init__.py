@@ -50,7 +50,7 @@ def _layout_ok(dom) -> str | None:
         return "Lexbor text reading differs from selectolax's Node.text()"
     for doctype in ("", "<!DOCTYPE html>"):  # quirks mode and not: class names ignore case only in the first
         doc = LexborHTMLParser(f'{doctype}<p class="Byline">a</p><a rel="AUTHOR">b</a>').root
-        simple = ((-1, "byline", None, "", None, False, -1), (-1, None, "rel", "~", "author", False, -1))
+        simple = ((-1, "byline", None, None, "", None, False, -1), (-1, None, None, "rel", "~", "author", False, -1))
         if dom.select(doc.mem_id, simple, 10) != [el.mem_id for el in doc.css(".byline, [rel~=author]")]:
             return "Lexbor document mode or attribute matching differs from selectolax's"
     for node in root.traverse():

@@ -321,6 +321,10 @@ cdef class Votes:
             raise KeyError(k)
         return self._node(<uintptr_t> k)
 
+    def node(self, k):
+        """The selectolax node of the element with mem_id `k` (any element of the tree, voted or not)."""
+        return self._node(<uintptr_t> k)
+
     def get(self, k, default=None):
         return self._node(<uintptr_t> k) if self._has(k) else default
 

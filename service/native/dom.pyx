@@ -380,6 +380,7 @@ def tagged_with_attributes(size_t mem_id, const unsigned char[:] wanted, tuple n
 # `rel`); attributes are found by local name.
 
 cdef uintptr_t _html_ns = 0
+cdef bint _quirks = False  # the document being matched is in quirks mode (set by select_groups)
 
 
 cdef inline bint _is_space(unsigned char c) noexcept nogil:
@@ -457,6 +458,8 @@ cdef struct _Simple:
     Py_ssize_t tag              # tag id, or -1 for any
     const char *cls             # class token, or NULL
     size_t cls_len
+    const char *ident           # #id: the id attribute's whole value, or NULL
+    size_t ident_len
     const char *attr            # attribute local name, or NULL
     size_t attr_len
     uintptr_t attr_static       # its fixed Lexbor id, or 0 when it has none
@@ -498,6 +501,11 @@ cdef bint _matches(wl_node_t *node, _Simple *s, unsigned int bit, unsigned int c
         return False
     if s.cls != NULL and not (cls_mask & bit):
         return False
+    if s.ident != NULL:  # Lexbor: the whole id value, ASCII case ignored in quirks mode
+        if el.attr_id == NULL or el.attr_id.value == NULL or el.attr_id.value.length != s.ident_len:
+            return False
+        if not _same_bytes(el.attr_id.value.data, s.ident, s.ident_len, _quirks):
+            return False
     if s.attr != NULL:
         attr = el.first_attr
         while attr != NULL and not _local_name_is(attr, s.attr_static, s.attr, s.attr_len):
@@ -547,20 +555,21 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
 
         probe = LexborHTMLParser("<p>")  # kept until the read: the node's memory is the parser's
         _html_ns = (<wl_node_t *> <size_t> probe.css_first("p").mem_id).ns
-    names = tuple({sel[2] for sel in selectors if sel[2] is not None})
+    names = tuple({sel[3] for sel in selectors if sel[3] is not None})
     _learn(names)
     by_name = {name: key for key, name in _static_names.items()}
     for g in range(len(groups)):
         if limit <= 0 or not groups[g]:
             open_groups -= 1
         for sel in groups[g]:
-            tag, cls, attr, op, token, fold, ancestor = sel
+            tag, cls, ident, attr, op, token, fold, ancestor = sel
             i = count
             count += 1
             group_of[i] = g
             simple[i].tag = tag
             simple[i].ancestor = ancestor
             simple[i].cls = NULL
+            simple[i].ident = NULL
             simple[i].attr = NULL
             simple[i].token = NULL
             simple[i].rel_case = attr == "rel"
@@ -574,6 +583,11 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
                 keep.append(b)
                 simple[i].cls = PyBytes_AS_STRING(b)
                 simple[i].cls_len = len(b)
+            if ident is not None:
+                b = ident.encode("utf-8")
+                keep.append(b)
+                simple[i].ident = PyBytes_AS_STRING(b)
+                simple[i].ident_len = len(b)
             if attr is not None:
                 b = attr.encode("utf-8")
                 keep.append(b)
@@ -585,7 +599,9 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
                 keep.append(b)
                 simple[i].token = PyBytes_AS_STRING(b)
                 simple[i].token_len = len(b)
+    global _quirks
     quirks = (<wl_document_t *> root.owner_document).compat_mode == WL_CMODE_QUIRKS
+    _quirks = quirks
     any_class = any(sel[1] is not None for sel in selectors)
     while node != NULL and open_groups > 0:
         if node.type == WL_NODE_ELEMENT:
@@ -636,3 +652,31 @@ def class_of(size_t mem_id):
     if node.type != WL_NODE_ELEMENT:
         return None
     return _attr_value((<wl_element_t *> node).attr_class)
+
+
+def ancestor_attributes(size_t mem_id, tuple names) -> list:
+    """(mem_id, tag id, {name: value} of its attributes in `names`) of the node and each node above it, nearest first.
+
+    What following `.parent` from the node gives (up to and including the
+    document node, whose attributes are empty), with the attributes asked for.
+    """
+    cdef wl_node_t *node = <wl_node_t *> mem_id
+    cdef wl_attr_t *attr
+    cdef list out = []
+    cdef dict found
+    cdef Py_ssize_t i
+    cdef _Wanted w
+    cdef list encoded = []
+    _prepare(&w, names, encoded)
+    while node != NULL:
+        found = {}
+        if node.type == WL_NODE_ELEMENT:
+            attr = (<wl_element_t *> node).first_attr
+            while attr != NULL:
+                i = _wanted_index(attr, &w)
+                if i >= 0:
+                    found[names[i]] = _attr_value(attr)
+                attr = attr.next
+        out.append((<size_t> node, node.local_name, found))
+        node = node.parent
+    return out
