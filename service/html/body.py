@@ -309,50 +309,19 @@ _TOP_IDS = tag_ids(("body", "html"))
 _ARTICLE_ID = tag_id("article")
 
 
-def _context(node) -> tuple[bool, list, list]:
+def _judge_context(own: int, ancestors) -> tuple[bool, list, list]:
     """(inside page furniture or a comment thread?, declared body containers and
     <article>s among the element and its ancestors up to <body>, nearest first).
 
-    One walk and one attribute dict per ancestor serve all three; the comment
-    words are searched once in all the ancestors' class and id strings joined
-    by spaces (the words hold no space, so no match spans two of them).
+    `ancestors` gives (mem_id, tag id, attributes) of the element `own` and each
+    ancestor, nearest first; the containers are returned as mem_ids. One walk
+    and one attribute dict per ancestor serve all three; the comment words are
+    searched once in all the ancestors' class and id strings joined by spaces
+    (the words hold no space, so no match spans two of them).
     """
     declared, articles, words = [], [], []
-    up = node
     excluded = False
-    while up is not None:
-        tid = up.tag_id
-        if tid in _TOP_IDS:
-            break
-        if tid in _EXCLUDED_IDS and up is not node:
-            excluded = True
-        else:
-            attrs = up.attributes
-            cls, ident = attrs.get("class"), attrs.get("id")
-            words.append(f"{(cls or '')[:300]} {(ident or '')[:100]}")
-            if (
-                attrs.get("itemprop") == "articleBody"
-                or ident in _DECL_IDS
-                or (cls and not _DECL_CLASSES.isdisjoint(cls.split()))
-            ):
-                declared.append(up)
-        if tid == _ARTICLE_ID:
-            articles.append(up)
-        up = up.parent
-    if not excluded and _EXCLUDED_WORDS.search(" ".join(words).lower()):
-        excluded = True
-    return excluded, declared, articles
-
-
-_CONTEXT_ATTRS = ("class", "id", "itemprop")
-
-
-def _context_ids(votes, node) -> tuple[bool, list, list]:
-    """`_context(node)` from one C walk up the tree (`dom.ancestor_attributes`), nodes built only for what it returns."""
-    declared, articles, words = [], [], []
-    own = node.mem_id
-    excluded = False
-    for key, tid, attrs in _dom.ancestor_attributes(own, _CONTEXT_ATTRS):
+    for key, tid, attrs in ancestors:
         if tid in _TOP_IDS:
             break
         if tid in _EXCLUDED_IDS and key != own:
@@ -370,6 +339,31 @@ def _context_ids(votes, node) -> tuple[bool, list, list]:
             articles.append(key)
     if not excluded and _EXCLUDED_WORDS.search(" ".join(words).lower()):
         excluded = True
+    return excluded, declared, articles
+
+
+def _context(node) -> tuple[bool, list, list]:
+    """`_judge_context` of the node, walking up through node wrappers; returns nodes."""
+    seen = {}
+
+    def ancestors():
+        up = node
+        while up is not None:
+            seen[up.mem_id] = up
+            yield up.mem_id, up.tag_id, up.attributes
+            up = up.parent
+
+    excluded, declared, articles = _judge_context(node.mem_id, ancestors())
+    return excluded, [seen[k] for k in declared], [seen[k] for k in articles]
+
+
+_CONTEXT_ATTRS = ("class", "id", "itemprop")
+
+
+def _context_ids(votes, node) -> tuple[bool, list, list]:
+    """`_judge_context` from one C walk up the tree (`dom.ancestor_attributes`); nodes built only for what it returns."""
+    own = node.mem_id
+    excluded, declared, articles = _judge_context(own, _dom.ancestor_attributes(own, _CONTEXT_ATTRS))
     return excluded, [votes.node(k) for k in declared], [votes.node(k) for k in articles]
 
 

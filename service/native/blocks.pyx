@@ -35,6 +35,7 @@ cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
 
 from .lexbor_layout cimport wl_node_t, wl_element_t, wl_attr_t, wl_character_data_t, WL_NODE_ELEMENT, WL_NODE_TEXT
+from .walk cimport next_in, sibling_counts
 
 # what a tag id is to the walk (bits, as one id can be in several of blocks.py's sets)
 cdef enum:
@@ -326,14 +327,9 @@ cdef int _gather(wl_node_t *root, _Bytes *out, bint spaced) except -1:
                     _bytes_add(out, " ", 1)
                 _bytes_add(out, <const char *> cd.data.data, cd.data.length)
                 count += 1
-        if node.first_child != NULL:
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
+        node = next_in(node, root)
+        if node == NULL:
             break
-        node = node.next
     return 0
 
 
@@ -387,14 +383,9 @@ cdef class _Walker:
         while True:
             if node.local_name == _A_ID:
                 total += self.text_len(node)
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
+            node = next_in(node, root)
+            if node == NULL:
                 break
-            node = node.next
         return total
 
     cdef int scan(self, wl_node_t *top) except -1:
@@ -437,14 +428,9 @@ cdef class _Walker:
                     if up == top:
                         break
                     up = up.parent
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != top and node.next == NULL:
-                node = node.parent
-            if node == top:
+            node = next_in(node, top)
+            if node == NULL:
                 break
-            node = node.next
         return 0
 
     cdef int emit(self, str kind, str text, object level, object links) except -1:
@@ -774,14 +760,9 @@ cdef object _chrome_outermost(_Walker w, wl_node_t *top, run, _Table *marked):
                         ):
                             doomed.append(((<uintptr_t> node), reason))
                             _add(marked, <uintptr_t> node, 1)
-        if node.first_child != NULL:
-            node = node.first_child
-            continue
-        while node != top and node.next == NULL:
-            node = node.parent
-        if node == top:
+        node = next_in(node, top)
+        if node == NULL:
             break
-        node = node.next
     for ptr, reason in doomed:  # outermost(): none of the node's ancestors is doomed
         up = (<wl_node_t *> <uintptr_t> ptr).parent
         while up != NULL and not _has(marked, <uintptr_t> up):
@@ -799,18 +780,9 @@ cdef tuple _path(wl_node_t *top, wl_node_t *target):
     """
     cdef list steps = []
     cdef wl_node_t *node = target
-    cdef wl_node_t *sib
     cdef Py_ssize_t before, after, cost = 0
     while node != top:
-        before = after = 0
-        sib = node.prev
-        while sib != NULL:
-            before += 1
-            sib = sib.prev
-        sib = node.next
-        while sib != NULL:
-            after += 1
-            sib = sib.next
+        sibling_counts(node, &before, &after)
         if before <= after:
             steps.append(before)
             cost += before + 1

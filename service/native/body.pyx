@@ -35,6 +35,7 @@ cdef extern from *:
     void __builtin_prefetch(const void *) nogil
 
 from .lexbor_layout cimport wl_node_t, wl_element_t, wl_character_data_t, wl_attr_t, WL_NODE_ELEMENT, WL_NODE_TEXT
+from .walk cimport next_in, sibling_counts
 
 
 # tag ids and the threshold, given by body.py through configure() (one source of truth)
@@ -339,8 +340,7 @@ cdef class Votes:
         cdef vector[wl_node_t *] chain
         cdef wl_node_t *cur = <wl_node_t *> k
         cdef wl_node_t *c
-        cdef wl_node_t *s
-        cdef size_t before, after, j
+        cdef Py_ssize_t before, after, j
         cdef Py_ssize_t i
         if self.cached.count(k):
             return self.cache[k]
@@ -360,15 +360,7 @@ cdef class Votes:
         node = self.cache[<size_t> cur]
         for i in range(<Py_ssize_t> chain.size() - 1, -1, -1):
             c = chain[i]
-            before = after = 0
-            s = c.prev
-            while s != NULL:
-                before += 1
-                s = s.prev
-            s = c.next
-            while s != NULL:
-                after += 1
-                s = s.next
+            sibling_counts(c, &before, &after)
             if before <= after:
                 node = node.first_child
                 for j in range(before):
@@ -438,14 +430,9 @@ cdef class Votes:
                 it = self.br_units.find(<uintptr_t> node)
                 if it != self.br_units.end():
                     brs.push_back(deref(it).second)
-            if node.first_child != NULL:
-                node = node.first_child
-                continue
-            while node != root and node.next == NULL:
-                node = node.parent
-            if node == root:
+            node = next_in(node, root)
+            if node == NULL:
                 break
-            node = node.next
         if br:
             it = self.br_units.find(<uintptr_t> root)
             t += deref(it).second if it != self.br_units.end() else 0.0

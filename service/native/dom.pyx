@@ -17,6 +17,7 @@ from .lexbor_layout cimport (
     WL_ATTR_LAST_ENTRY, WL_HASH_SHORT_SIZE, WL_NODE_ELEMENT, WL_NODE_TEXT, wl_attr_t, wl_character_data_t, wl_element_t,
     wl_hash_entry_t, wl_node_t,
 )
+from .walk cimport next_in
 
 
 cdef str _decode(const unsigned char *data, size_t length):
@@ -32,17 +33,6 @@ cdef str _attr_value(wl_attr_t *attr):
     return _decode(attr.value.data, attr.value.length)
 
 
-cdef inline wl_node_t *_next_in(wl_node_t *node, wl_node_t *root) noexcept nogil:
-    """The node after `node` in document order within `root`'s subtree, or NULL."""
-    if node.first_child != NULL:
-        return node.first_child
-    while node != root and node.next == NULL:
-        node = node.parent
-    if node == root:
-        return NULL
-    return node.next
-
-
 cdef str _text(wl_node_t *root):
     """The UTF-8 of every text node under `root` (and of `root`, if it is one), joined and decoded."""
     cdef wl_node_t *node
@@ -55,7 +45,7 @@ cdef str _text(wl_node_t *root):
     while node != NULL:
         if node.type == WL_NODE_TEXT and (<wl_character_data_t *> node).data.data != NULL:
             total += (<wl_character_data_t *> node).data.length
-        node = _next_in(node, root)
+        node = next_in(node, root)
     if total == 0:
         return ""
     buf = PyBytes_FromStringAndSize(NULL, total)
@@ -68,7 +58,7 @@ cdef str _text(wl_node_t *root):
             if cd.data.data != NULL:
                 memcpy(out + total, cd.data.data, cd.data.length)
                 total += cd.data.length
-        node = _next_in(node, root)
+        node = next_in(node, root)
     return PyUnicode_DecodeUTF8(out, total, "replace")
 
 
@@ -98,14 +88,9 @@ def describe(size_t mem_id) -> list:
                         <size_t> node.parent))
         else:
             out.append((node.local_name, node.type, None, None, None, <size_t> node.parent))
-        if node.first_child != NULL:
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
+        node = next_in(node, root)
+        if node == NULL:
             break
-        node = node.next
     return out
 
 
@@ -123,14 +108,9 @@ def tagged(size_t mem_id, const unsigned char[:] wanted) -> list:
     while node != NULL:
         if node.type == WL_NODE_ELEMENT and node.local_name < n and wanted[node.local_name]:
             out.append((<size_t> node, node.local_name))
-        if node.first_child != NULL:
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
+        node = next_in(node, root)
+        if node == NULL:
             break
-        node = node.next
     return out
 
 
@@ -332,14 +312,9 @@ def with_attributes(size_t mem_id, tuple names) -> list:
                 attr = attr.next
             if found is not None:
                 out.append((<size_t> node, node.local_name, found))
-        if node.first_child != NULL:
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
+        node = next_in(node, root)
+        if node == NULL:
             break
-        node = node.next
     return out
 
 
@@ -365,7 +340,7 @@ def tagged_with_attributes(size_t mem_id, const unsigned char[:] wanted, tuple n
                     found[names[i]] = _attr_value(attr)
                 attr = attr.next
             out.append((<size_t> node, node.local_name, found))
-        node = _next_in(node, root)
+        node = next_in(node, root)
     return out
 
 
@@ -612,7 +587,7 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
                     found.append(<size_t> node)
                     if len(found) == limit:
                         open_groups -= 1
-        node = _next_in(node, root)
+        node = next_in(node, root)
     return out
 
 
@@ -632,7 +607,7 @@ def text_joined(size_t mem_id, str separator) -> str:
                     buf += sep
                 buf += PyBytes_FromStringAndSize(<const char *> cd.data.data, cd.data.length)
                 count += 1
-        node = _next_in(node, root)
+        node = next_in(node, root)
     return buf.decode("utf-8", "replace")
 
 
