@@ -283,6 +283,24 @@ cdef inline Py_ssize_t _wanted_index(wl_attr_t *attr, _Wanted *w) noexcept nogil
     return -1
 
 
+cdef dict _wanted_attributes(wl_node_t *node, _Wanted *w, tuple names):
+    """{name: value} of the element's attributes among `names` (attribute order), or None when it has none of them."""
+    cdef wl_attr_t *attr
+    cdef dict found = None
+    cdef Py_ssize_t i
+    if node.type != WL_NODE_ELEMENT:
+        return None
+    attr = (<wl_element_t *> node).first_attr
+    while attr != NULL:
+        i = _wanted_index(attr, w)
+        if i >= 0:
+            if found is None:
+                found = {}
+            found[names[i]] = _attr_value(attr)
+        attr = attr.next
+    return found
+
+
 def with_attributes(size_t mem_id, tuple names) -> list:
     """Elements under the node (and the node) with any attribute in `names`, in document order.
 
@@ -292,29 +310,16 @@ def with_attributes(size_t mem_id, tuple names) -> list:
     """
     cdef wl_node_t *root = <wl_node_t *> mem_id
     cdef wl_node_t *node = root
-    cdef wl_attr_t *attr
     cdef list out = []
     cdef dict found
-    cdef Py_ssize_t i
     cdef _Wanted w
     cdef list encoded = []
     _prepare(&w, names, encoded)
     while node != NULL:
-        if node.type == WL_NODE_ELEMENT:
-            attr = (<wl_element_t *> node).first_attr
-            found = None
-            while attr != NULL:
-                i = _wanted_index(attr, &w)
-                if i >= 0:
-                    if found is None:
-                        found = {}
-                    found[names[i]] = _attr_value(attr)
-                attr = attr.next
-            if found is not None:
-                out.append((<size_t> node, node.local_name, found))
+        found = _wanted_attributes(node, &w, names)
+        if found is not None:
+            out.append((<size_t> node, node.local_name, found))
         node = next_in(node, root)
-        if node == NULL:
-            break
     return out
 
 
@@ -322,24 +327,16 @@ def tagged_with_attributes(size_t mem_id, const unsigned char[:] wanted, tuple n
     """`tagged`, each element with the {name: value} of its attributes in `names` (in attribute order)."""
     cdef wl_node_t *root = <wl_node_t *> mem_id
     cdef wl_node_t *node = root
-    cdef wl_attr_t *attr
     cdef size_t n = wanted.shape[0]
     cdef list out = []
     cdef dict found
-    cdef Py_ssize_t i
     cdef _Wanted w
     cdef list encoded = []
     _prepare(&w, names, encoded)
     while node != NULL:
         if node.type == WL_NODE_ELEMENT and node.local_name < n and wanted[node.local_name]:
-            found = {}
-            attr = (<wl_element_t *> node).first_attr
-            while attr != NULL:
-                i = _wanted_index(attr, &w)
-                if i >= 0:
-                    found[names[i]] = _attr_value(attr)
-                attr = attr.next
-            out.append((<size_t> node, node.local_name, found))
+            found = _wanted_attributes(node, &w, names)
+            out.append((<size_t> node, node.local_name, found if found is not None else {}))
         node = next_in(node, root)
     return out
 
@@ -636,22 +633,13 @@ def ancestor_attributes(size_t mem_id, tuple names) -> list:
     document node, whose attributes are empty), with the attributes asked for.
     """
     cdef wl_node_t *node = <wl_node_t *> mem_id
-    cdef wl_attr_t *attr
     cdef list out = []
     cdef dict found
-    cdef Py_ssize_t i
     cdef _Wanted w
     cdef list encoded = []
     _prepare(&w, names, encoded)
     while node != NULL:
-        found = {}
-        if node.type == WL_NODE_ELEMENT:
-            attr = (<wl_element_t *> node).first_attr
-            while attr != NULL:
-                i = _wanted_index(attr, &w)
-                if i >= 0:
-                    found[names[i]] = _attr_value(attr)
-                attr = attr.next
-        out.append((<size_t> node, node.local_name, found))
+        found = _wanted_attributes(node, &w, names)
+        out.append((<size_t> node, node.local_name, found if found is not None else {}))
         node = node.parent
     return out
