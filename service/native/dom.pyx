@@ -352,7 +352,6 @@ def tagged_with_attributes(size_t mem_id, const unsigned char[:] wanted, tuple n
 # `rel`); attributes are found by local name.
 
 cdef uintptr_t _html_ns = 0
-cdef bint _quirks = False  # the document being matched is in quirks mode (set by select_groups)
 
 
 cdef inline bint _is_space(unsigned char c) noexcept nogil:
@@ -464,8 +463,8 @@ cdef unsigned int _class_mask(wl_element_t *el, _Simple *simple, Py_ssize_t coun
     return mask
 
 
-cdef bint _matches(wl_node_t *node, _Simple *s, unsigned int bit, unsigned int cls_mask) noexcept nogil:
-    """Selector `s` (number `bit` of the list) matches the element, given its class mask."""
+cdef bint _matches(wl_node_t *node, _Simple *s, unsigned int bit, unsigned int cls_mask, bint quirks) noexcept nogil:
+    """Selector `s` (number `bit` of the list) matches the element, given its class mask and the document's mode."""
     cdef wl_element_t *el = <wl_element_t *> node
     cdef wl_attr_t *attr
     cdef wl_node_t *up
@@ -476,7 +475,7 @@ cdef bint _matches(wl_node_t *node, _Simple *s, unsigned int bit, unsigned int c
     if s.ident != NULL:  # Lexbor: the whole id value, ASCII case ignored in quirks mode
         if el.attr_id == NULL or el.attr_id.value == NULL or el.attr_id.value.length != s.ident_len:
             return False
-        if not _same_bytes(el.attr_id.value.data, s.ident, s.ident_len, _quirks):
+        if not _same_bytes(el.attr_id.value.data, s.ident, s.ident_len, quirks):
             return False
     if s.attr != NULL:
         attr = el.first_attr
@@ -571,16 +570,14 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
                 keep.append(b)
                 simple[i].token = PyBytes_AS_STRING(b)
                 simple[i].token_len = len(b)
-    global _quirks
     quirks = (<wl_document_t *> root.owner_document).compat_mode == WL_CMODE_QUIRKS
-    _quirks = quirks
     any_class = any(sel[1] is not None for sel in selectors)
     while node != NULL and open_groups > 0:
         if node.type == WL_NODE_ELEMENT:
             cls_mask = _class_mask(<wl_element_t *> node, simple, count, quirks) if any_class else 0
             for i in range(count):
                 found = <list> out[group_of[i]]
-                if len(found) < limit and _matches(node, &simple[i], 1u << i, cls_mask):
+                if len(found) < limit and _matches(node, &simple[i], 1u << i, cls_mask, quirks):
                     found.append(<size_t> node)
                     if len(found) == limit:
                         open_groups -= 1
