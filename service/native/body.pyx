@@ -35,6 +35,7 @@ cdef extern from *:
     void __builtin_prefetch(const void *) nogil
 
 from .lexbor_layout cimport wl_node_t, wl_element_t, wl_character_data_t, wl_attr_t, WL_NODE_ELEMENT, WL_NODE_TEXT
+from .utf8 cimport count_in_word, utf8_char
 from .walk cimport next_in, sibling_counts
 
 
@@ -86,66 +87,31 @@ cdef inline bint _is_space(uint32_t c) nogil:
 cdef void _feed(Measure *m, const unsigned char *d, size_t length) noexcept nogil:
     """Add one text segment; sets m.bad on any byte sequence Python's strict decoder refuses."""
     cdef size_t i = 0
-    cdef unsigned char b, b1, b2, b3
+    cdef int k
     cdef uint32_t c
-    cdef uint64_t word, x, t
+    cdef uint64_t word
     cdef Py_ssize_t n = 0, cjk = 0, commas = 0
     while i < length:
         if i + 8 <= length:  # ASCII runs eight bytes at a time
             memcpy(&word, d + i, 8)
             if (word & 0x8080808080808080ULL) == 0:
-                x = word ^ 0x2c2c2c2c2c2c2c2cULL  # a zero byte where d has ","
-                t = ~(((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x | 0x7f7f7f7f7f7f7f7fULL)
-                commas += <Py_ssize_t> (((t >> 7) * 0x0101010101010101ULL) >> 56)  # one bit per ","
+                commas += count_in_word(word, 44)  # ","
                 n += 8
                 i += 8
                 continue
-        b = d[i]
-        if b < 0x80:
-            n += 1
-            commas += (b == 44)
-            i += 1
-            continue
-        if 0xc2 <= b <= 0xdf:
-            if i + 1 >= length or (d[i + 1] & 0xc0) != 0x80:
-                m.bad = True
-                return
-            n += 1
-            i += 2
-            continue
-        if 0xe0 <= b <= 0xef:
-            if i + 2 >= length:
-                m.bad = True
-                return
-            b1 = d[i + 1]
-            b2 = d[i + 2]
-            if (b1 & 0xc0) != 0x80 or (b2 & 0xc0) != 0x80 or (b == 0xe0 and b1 < 0xa0) or (b == 0xed and b1 > 0x9f):
-                m.bad = True
-                return
-            c = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f)
-            n += 1
+        k = utf8_char(d, i, length, &c)
+        if k == 0:
+            m.bad = True
+            return
+        n += 1
+        if k == 1:
+            commas += (c == 44)
+        elif k == 3:
             if _is_cjk(c):
                 cjk += 1
             elif c == 0xff0c or c == 0x3001:
                 commas += 1
-            i += 3
-            continue
-        if 0xf0 <= b <= 0xf4:
-            if i + 3 >= length:
-                m.bad = True
-                return
-            b1 = d[i + 1]
-            b2 = d[i + 2]
-            b3 = d[i + 3]
-            if ((b1 & 0xc0) != 0x80 or (b2 & 0xc0) != 0x80 or (b3 & 0xc0) != 0x80
-                    or (b == 0xf0 and b1 < 0x90) or (b == 0xf4 and b1 > 0x8f)):
-                m.bad = True
-                return
-            n += 1
-            i += 4
-            continue
-        m.bad = True
-        return
+        i += k
     m.n += n
     m.cjk += cjk
     m.commas += commas

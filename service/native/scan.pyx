@@ -12,22 +12,18 @@ Mirrors two loops of the Python code, which stays the reference:
   copies the page).
 """
 
-from libc.stdint cimport uint8_t, uint64_t
+from libc.stdint cimport uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy
 
+from .utf8 cimport count_in_word, utf8_char
+
 cdef uint64_t _HIGH = 0x8080808080808080
-cdef uint64_t _LOW7 = 0x7F7F7F7F7F7F7F7F
-cdef uint64_t _ONES = 0x0101010101010101
 
 
 cdef inline uint64_t _word(const uint8_t *p) noexcept nogil:
     cdef uint64_t w
     memcpy(&w, p, 8)
     return w
-
-
-cdef inline bint _cont(uint8_t c) noexcept nogil:
-    return 0x80 <= c <= 0xBF
 
 
 def utf8_length(const uint8_t[::1] data) -> int:
@@ -39,51 +35,17 @@ def utf8_length(const uint8_t[::1] data) -> int:
 
 cdef Py_ssize_t _utf8_length(const uint8_t *p, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i = 0, chars = 0
-    cdef uint8_t c, c1
+    cdef int k
+    cdef uint32_t cp
     while i < n:
         if i + 8 <= n and (_word(p + i) & _HIGH) == 0:
             chars += 8
             i += 8
             continue
-        c = p[i]
-        if c < 0x80:
-            i += 1
-        elif 0xC2 <= c <= 0xDF:
-            if i + 1 >= n or not _cont(p[i + 1]):
-                return -1
-            i += 2
-        elif 0xE0 <= c <= 0xEF:
-            if i + 2 >= n:
-                return -1
-            c1 = p[i + 1]
-            if c == 0xE0:
-                if not (0xA0 <= c1 <= 0xBF):
-                    return -1
-            elif c == 0xED:
-                if not (0x80 <= c1 <= 0x9F):
-                    return -1
-            elif not _cont(c1):
-                return -1
-            if not _cont(p[i + 2]):
-                return -1
-            i += 3
-        elif 0xF0 <= c <= 0xF4:
-            if i + 3 >= n:
-                return -1
-            c1 = p[i + 1]
-            if c == 0xF0:
-                if not (0x90 <= c1 <= 0xBF):
-                    return -1
-            elif c == 0xF4:
-                if not (0x80 <= c1 <= 0x8F):
-                    return -1
-            elif not _cont(c1):
-                return -1
-            if not (_cont(p[i + 2]) and _cont(p[i + 3])):
-                return -1
-            i += 4
-        else:
+        k = utf8_char(p, i, n, &cp)
+        if k == 0:
             return -1
+        i += k
         chars += 1
     return chars
 
@@ -92,12 +54,9 @@ def count_byte(const uint8_t[::1] data, uint8_t value) -> int:
     """How many bytes of `data` equal `value`."""
     cdef const uint8_t *p = &data[0] if data.shape[0] else NULL
     cdef Py_ssize_t n = data.shape[0], i = 0, count = 0
-    cdef uint64_t spread = _ONES * value, x, t
     with nogil:
         while i + 8 <= n:
-            x = _word(p + i) ^ spread  # a zero byte where the byte equals `value`
-            t = ~(((x & _LOW7) + _LOW7) | x | _LOW7)  # the high bit of each zero byte, nothing else
-            count += <Py_ssize_t> ((((t >> 7) * _ONES) >> 56) & 0xFF)
+            count += count_in_word(_word(p + i), value)
             i += 8
         while i < n:
             count += p[i] == value
