@@ -65,9 +65,9 @@ def strip_chrome(nodes: list, stats, reasons=None) -> None:
     freed memory and must never be touched again.
 
     The compiled `chrome_outermost` (service/native/blocks.pyx) decides from
-    pointers without a Node or an attribute dict per element; the one query
-    then runs only on a node with something to decompose, for the Node
-    objects `decompose()` needs. `_strip_chrome_py` is the Python reference.
+    pointers without a Node or an attribute dict per element, and the elements
+    are removed by id (`native.dom.remove_deep`, as `decompose()` removes
+    them). `_strip_chrome_py` is the Python reference.
     """
     _strip_chrome(nodes, stats, reasons, _native)
 
@@ -96,14 +96,9 @@ def _strip_chrome(nodes: list, stats, reasons, native) -> None:
         if native is not None:
             found = native.chrome_outermost(node.mem_id, run)
             if found is not None:  # None: a custom tag to judge, which needs its name (Python below)
-                if found:
-                    reason_of = {mem_id: reason for mem_id, reason, _, _ in found}
-                    targets = _walk_to(node, found)  # all found before the first decompose moves siblings
-                    if targets is None:
-                        targets = [el for el in node.css(":is([class], [id])") if el.mem_id in reason_of]
-                    for el in targets:  # outermost only: none is inside another
-                        stats.count(reason_of[el.mem_id])
-                        el.decompose()
+                for mem_id, reason in found:  # outermost only, in document order: none is inside another
+                    stats.count(reason)
+                    _dom.remove_deep(mem_id)  # what decompose() does, on the id
                 continue
         doomed = _doomed(node, run)
         if doomed:
@@ -111,35 +106,6 @@ def _strip_chrome(nodes: list, stats, reasons, native) -> None:
             for el in outermost([el for el, _ in doomed]):
                 stats.count(reason_of[el.mem_id])
                 el.decompose()
-
-
-_WALK_STEPS = 100  # Node hops (~0.1 us each) below which walking beats the css() query (~10 us)
-
-
-def _walk_to(node, found: list) -> list | None:
-    """Node objects of the compiled decision's elements, reached by their child positions.
-
-    None if that takes more than _WALK_STEPS hops (long lists of siblings):
-    the caller then picks them out of the one css() query.
-    """
-    if sum(steps for *_, steps in found) > _WALK_STEPS:
-        return None
-    out = []
-    for mem_id, _, path, _ in found:
-        n = node
-        for i in path:
-            if i >= 0:
-                n = n.first_child
-                for _ in range(i):
-                    n = n.next
-            else:
-                n = n.last_child
-                for _ in range(-1 - i):
-                    n = n.prev
-        if n.mem_id != mem_id:  # never expected; the query is the safe way
-            return None
-        out.append(n)
-    return out
 
 
 def _doomed(node, run: _ChromeRun) -> list:
@@ -391,6 +357,7 @@ def _read_blocks_py(nodes: list) -> list[RawBlock]:
 
 
 _native = _load_native("blocks")  # None: the Python walk above
+_dom = _load_native("dom")  # compiled DOM primitives: removal by id
 if _native is not None:
     _native.configure(
         text_id=_TEXT_ID,

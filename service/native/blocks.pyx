@@ -35,7 +35,7 @@ cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
 
 from .lexbor_layout cimport wl_node_t, wl_element_t, wl_attr_t, wl_character_data_t, WL_NODE_ELEMENT, WL_NODE_TEXT
-from .walk cimport next_in, sibling_counts
+from .walk cimport next_in
 
 # what a tag id is to the walk (bits, as one id can be in several of blocks.py's sets)
 cdef enum:
@@ -706,15 +706,14 @@ cdef object _body_weight(_Walker w, run):
 
 
 def chrome_outermost(size_t mem_id, run):
-    """blocks._doomed(node, run) then outermost(): [(mem_id, reason, path, steps)] in document order, or None.
+    """blocks._doomed(node, run) then outermost(): [(mem_id, reason)] in document order, or None.
 
     The elements with a class or id attribute under the node and the node
     itself (what `node.css(":is([class], [id])")` returns), judged as
     `_doomed` judges them; `run` is the blocks._ChromeRun shared by the nodes
     (its class/id cache and body weight are read and filled the same way).
     None when an element with a custom tag would be judged: its name may be
-    one of _NEVER_CHROME_ALONE, and only Python can read it. `path` and
-    `steps`: see _path; the caller walks there for the Node when that is short.
+    one of _NEVER_CHROME_ALONE, and only Python can read it.
     """
     cdef _Walker w = _Walker()  # for its text readers
     cdef wl_node_t *top = <wl_node_t *> mem_id
@@ -768,27 +767,7 @@ cdef object _chrome_outermost(_Walker w, wl_node_t *top, run, _Table *marked):
         while up != NULL and not _has(marked, <uintptr_t> up):
             up = up.parent
         if up == NULL:
-            out.append((ptr, reason) + _path(top, <wl_node_t *> <uintptr_t> ptr))
+            out.append((ptr, reason))
     return out
 
 
-cdef tuple _path(wl_node_t *top, wl_node_t *target):
-    """How to reach `target` from `top` by Node.first_child/next or last_child/prev, and the number of steps.
-
-    Each entry is a child position: i >= 0 the i-th from the first, i < 0 the
-    (-1 - i)-th from the last, whichever end is nearer.
-    """
-    cdef list steps = []
-    cdef wl_node_t *node = target
-    cdef Py_ssize_t before, after, cost = 0
-    while node != top:
-        sibling_counts(node, &before, &after)
-        if before <= after:
-            steps.append(before)
-            cost += before + 1
-        else:
-            steps.append(-1 - after)
-            cost += after + 1
-        node = node.parent
-    steps.reverse()
-    return (steps, cost)
