@@ -203,12 +203,7 @@ def _selector_lists():
 
 
 def _check_select(tree):
-    from service.html import metadata
-
     root = tree.root
-    for groups in (metadata._BYLINE_SIMPLE, metadata._TIME_SIMPLE):
-        for limit in (1, 5):
-            assert dom.select_groups(root.mem_id, groups, limit) == [dom.select(root.mem_id, g, limit) for g in groups]
     for selector, simple in _selector_lists():
         expected = [el.mem_id for el in root.css(selector)]
         assert dom.select(root.mem_id, simple, 10_000) == expected, selector

@@ -494,33 +494,38 @@ cdef bint _matches(wl_node_t *node, _Simple *s, unsigned int bit, unsigned int c
     return True
 
 
+cdef const char *_kept(list keep, str text, size_t *length) except? NULL:
+    """`text` as UTF-8 bytes held alive in `keep`; NULL for None."""
+    cdef bytes b
+    if text is None:
+        return NULL
+    b = text.encode("utf-8")
+    keep.append(b)
+    length[0] = len(b)
+    return PyBytes_AS_STRING(b)
+
+
 def select(size_t mem_id, tuple selectors, Py_ssize_t limit) -> list:
     """mem_ids of the elements under the node (and the node) that the simple selectors match, in document order.
 
     As `css()` with the selectors as one list: an element once per selector it
-    matches; at most `limit` ids (1 gives what `css_first` finds). Each
-    selector is a tuple from service.html.selectors.simple_selectors.
+    matches; at most `limit` ids (1 gives what `css_first` finds), the walk
+    stopping there. Each selector is a tuple from
+    service.html.selectors.simple_selectors.
     """
-    return select_groups(mem_id, (selectors,), limit)[0]
-
-
-def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
-    """`select` for several selector lists at once: one walk, one result list per group."""
     global _html_ns
     cdef wl_node_t *root = <wl_node_t *> mem_id
     cdef wl_node_t *node = root
-    cdef Py_ssize_t count = 0, i, g, open_groups = len(groups)
+    cdef Py_ssize_t count = len(selectors), i
     cdef _Simple simple[MAX_NAMES]
-    cdef Py_ssize_t group_of[MAX_NAMES]
     cdef list keep = []  # the encoded strings the C pointers point into
-    cdef list out = [[] for _ in groups]
-    cdef list found
+    cdef list out = []
     cdef bint quirks, any_class
     cdef unsigned int cls_mask
-    cdef bytes b
-    selectors = [sel for group in groups for sel in group]
-    if len(selectors) > MAX_NAMES:
+    if count > MAX_NAMES:
         raise ValueError(f"at most {MAX_NAMES} selectors")
+    if limit <= 0:
+        return out
     if _html_ns == 0:
         from selectolax.lexbor import LexborHTMLParser
 
@@ -529,58 +534,30 @@ def select_groups(size_t mem_id, tuple groups, Py_ssize_t limit) -> list:
     names = tuple({sel[3] for sel in selectors if sel[3] is not None})
     _learn(names)
     by_name = {name: key for key, name in _static_names.items()}
-    for g in range(len(groups)):
-        if limit <= 0 or not groups[g]:
-            open_groups -= 1
-        for sel in groups[g]:
-            tag, cls, ident, attr, op, token, fold, ancestor = sel
-            i = count
-            count += 1
-            group_of[i] = g
-            simple[i].tag = tag
-            simple[i].ancestor = ancestor
-            simple[i].cls = NULL
-            simple[i].ident = NULL
-            simple[i].attr = NULL
-            simple[i].token = NULL
-            simple[i].rel_case = attr == "rel"
-            simple[i].fold = fold
-            simple[i].op = {"": 0, "~": 1, "=": 2, "*": 3}[op]
-            if simple[i].op and not token:
-                raise ValueError(f"an empty value in {sel!r}")  # Lexbor never matches those; not needed here
-            simple[i].attr_static = 0
-            if cls is not None:
-                b = cls.encode("utf-8")
-                keep.append(b)
-                simple[i].cls = PyBytes_AS_STRING(b)
-                simple[i].cls_len = len(b)
-            if ident is not None:
-                b = ident.encode("utf-8")
-                keep.append(b)
-                simple[i].ident = PyBytes_AS_STRING(b)
-                simple[i].ident_len = len(b)
-            if attr is not None:
-                b = attr.encode("utf-8")
-                keep.append(b)
-                simple[i].attr = PyBytes_AS_STRING(b)
-                simple[i].attr_len = len(b)
-                simple[i].attr_static = by_name.get(attr, 0)
-            if token is not None:
-                b = token.encode("utf-8")
-                keep.append(b)
-                simple[i].token = PyBytes_AS_STRING(b)
-                simple[i].token_len = len(b)
+    for i in range(count):
+        tag, cls, ident, attr, op, token, fold, ancestor = selectors[i]
+        simple[i].tag = tag
+        simple[i].ancestor = ancestor
+        simple[i].rel_case = attr == "rel"
+        simple[i].fold = fold
+        simple[i].op = {"": 0, "~": 1, "=": 2, "*": 3}[op]
+        if simple[i].op and not token:
+            raise ValueError(f"an empty value in {selectors[i]!r}")  # Lexbor never matches those; not needed here
+        simple[i].attr_static = by_name.get(attr, 0) if attr is not None else 0
+        simple[i].cls = _kept(keep, cls, &simple[i].cls_len)
+        simple[i].ident = _kept(keep, ident, &simple[i].ident_len)
+        simple[i].attr = _kept(keep, attr, &simple[i].attr_len)
+        simple[i].token = _kept(keep, token, &simple[i].token_len)
     quirks = (<wl_document_t *> root.owner_document).compat_mode == WL_CMODE_QUIRKS
     any_class = any(sel[1] is not None for sel in selectors)
-    while node != NULL and open_groups > 0:
+    while node != NULL:
         if node.type == WL_NODE_ELEMENT:
             cls_mask = _class_mask(<wl_element_t *> node, simple, count, quirks) if any_class else 0
             for i in range(count):
-                found = <list> out[group_of[i]]
-                if len(found) < limit and _matches(node, &simple[i], 1u << i, cls_mask, quirks):
-                    found.append(<size_t> node)
-                    if len(found) == limit:
-                        open_groups -= 1
+                if _matches(node, &simple[i], 1u << i, cls_mask, quirks):
+                    out.append(<size_t> node)
+                    if len(out) == limit:
+                        return out
         node = next_in(node, root)
     return out
 
