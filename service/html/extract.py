@@ -24,7 +24,7 @@ from .body import find_body, outermost
 from .figures import loose_images, take_figures
 from .guard import defuse, ordinary_bytes
 from .measure import squash, weight
-from .tags import elements_with_tags, tag_ids
+from .tags import elements_with_tags, tag_bitmap, tag_ids
 from .vocab import CHROME_ROLES, CHROME_TAGS, FLAGGED, HIDDEN_STYLES, NEVER_CONTENT, PAGE_CHROME
 
 NEVER_CONTENT_TAGS = frozenset(NEVER_CONTENT)
@@ -116,7 +116,7 @@ def _not_body_text(node) -> list:
     return found + _flagged(node, {el.mem_id for el in found})
 
 
-_NOT_BODY_BITMAP = bytes(i in NOT_BODY_TAG_IDS for i in range(max(NOT_BODY_TAG_IDS) + 1))
+_NOT_BODY_BITMAP = tag_bitmap(NOT_BODY_TAG_IDS)
 _NEVER_CONTENT_IDS = tag_ids(NEVER_CONTENT)
 _PAGE_IDS = tag_ids(("html", "body"))
 
@@ -124,9 +124,9 @@ _PAGE_IDS = tag_ids(("html", "body"))
 def _remove_page_chrome(node, stats: Stats) -> None:
     """Decompose what `_not_body_text` finds under `node`, guarded as `_decompose_guarded` does.
 
-    With the compiled DOM primitives the same steps run on node ids: the
-    tag walk, text, outermost and removal in C, and no node wrapper is made
-    except for the few elements the attribute query returns.
+    With the compiled DOM primitives the same steps run on node ids: the tag
+    walk, the attribute query, text, outermost and removal in C, and no node
+    wrapper is made.
     """
     dom = _native
     if dom is None:

@@ -14,7 +14,7 @@ from ..native import load as _load_native
 from .body import outermost
 from .measure import squash
 from .selectors import simple_selectors
-from .tags import tag_id
+from .tags import tag_bitmap, tag_id
 
 _native = _load_native("dom")  # compiled DOM primitives (service/native/dom.pyx), or None: the Python code
 
@@ -167,8 +167,8 @@ def loose_images(nodes: list, base: str | None) -> list[Image]:
 # each for their whole list, see selectors.py), texts, removal and the image
 # attributes, without a node wrapper or a full attribute dict per element.
 
-_FIGURE_OR_IMG = bytes(i in (_FIGURE_ID, _IMG_ID) for i in range(max(_FIGURE_ID, _IMG_ID) + 1))
-_IMG_ONLY = bytes(i == _IMG_ID for i in range(_IMG_ID + 1))
+_FIGURE_OR_IMG = tag_bitmap((_FIGURE_ID, _IMG_ID))
+_IMG_ONLY = tag_bitmap((_IMG_ID,))
 _CREDITS = simple_selectors(CREDITS)
 _CAPTIONS = simple_selectors(CAPTIONS)
 _IMG_ATTRS = ("width", "height", *_SRC_ATTRS, "srcset", "data-srcset")  # all `src_of` reads

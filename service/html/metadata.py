@@ -34,7 +34,7 @@ from ..article import Image
 from ..rules import plain_host
 from ..native import load as _load_native
 from .selectors import simple_selectors
-from .tags import tag_id
+from .tags import tag_bitmap, tag_id
 
 _native = _load_native("dom")  # compiled DOM primitives (service/native/dom.pyx), or None: the Python code
 
@@ -779,7 +779,7 @@ def _head_nodes(head) -> tuple[list[str], list[dict], str | None]:
 
 
 _META_KEYS = frozenset(("property", "name", "itemprop", "http-equiv"))
-_HEAD_BITMAP = bytes(i in (_META_ID, _SCRIPT_ID, _TITLE_ID) for i in range(max(_META_ID, _SCRIPT_ID, _TITLE_ID) + 1))
+_HEAD_BITMAP = tag_bitmap((_META_ID, _SCRIPT_ID, _TITLE_ID))
 _HEAD_ATTRS = ("type", "content", "value", *sorted(_META_KEYS))  # all a head walk reads
 
 # The <meta> keys `_extract` reads, per field, in order of preference.

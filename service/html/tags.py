@@ -45,6 +45,12 @@ def tag_ids(names) -> frozenset[int]:
     return frozenset(tag_id(n) for n in names)
 
 
+def tag_bitmap(ids) -> bytes:
+    """`ids` as the byte-per-tag-id table the compiled walks take (native.dom.tagged and friends)."""
+    ids = frozenset(ids)
+    return bytes(i in ids for i in range(max(ids) + 1))
+
+
 def elements_with_tags(node, ids: frozenset[int]) -> list:
     """Elements under `node` (and `node` itself) whose tag id is in `ids`, in document order.
 
